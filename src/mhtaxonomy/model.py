@@ -1,0 +1,428 @@
+"""The typed records of the taxonomy: entities, facts and sources.
+
+Every record is an immutable ``attrs`` class (``frozen``, ``slots``, keyword-only).
+Entities are the nodes of the graph; :class:`Fact` records are its edges; a
+:class:`Source` is what a record or fact cites.
+
+This module imports nothing else from the package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import ClassVar
+
+import attrs
+
+__all__ = [
+    "BillingCode",
+    "Code",
+    "CodeSystem",
+    "Condition",
+    "Context",
+    "Credential",
+    "CredentialType",
+    "Entity",
+    "Fact",
+    "Jurisdiction",
+    "JurisdictionType",
+    "Kind",
+    "Modality",
+    "Payer",
+    "PayerType",
+    "Profession",
+    "ReferralReason",
+    "Relation",
+    "Requirement",
+    "Service",
+    "Source",
+    "SourceQuality",
+]
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class Kind(enum.Enum):
+    """The kinds of entity; each is one node type of the graph."""
+
+    PROFESSION = "profession"
+    CREDENTIAL = "credential"
+    SERVICE = "service"
+    MODALITY = "modality"
+    BILLING_CODE = "billing_code"
+    CONDITION = "condition"
+    PAYER = "payer"
+    JURISDICTION = "jurisdiction"
+    REFERRAL_REASON = "referral_reason"
+    REQUIREMENT = "requirement"
+    CODE_SYSTEM = "code_system"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Relation(enum.Enum):
+    """The relations a :class:`Fact` can state, read from subject to object.
+
+    ``is_a`` always points from the specific to the general: *clinical
+    psychologist is_a psychologist*.
+    """
+
+    IS_A = "is_a"
+    HOLDS = "holds"
+    REQUIRES = "requires"
+    AUTHORIZES = "authorizes"
+    FORM_OF = "form_of"
+    BILLS = "bills"
+    ADD_ON_TO = "add_on_to"
+    EXCLUDES = "excludes"
+    RECOGNIZES = "recognizes"
+    COVERS = "covers"
+    FIRST_LINE_FOR = "first_line_for"
+    REFERS_TO = "refers_to"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def phrase(self) -> str:
+        """The relation as words in a sentence (``"is a"``, ``"first line for"``)."""
+        return self.value.replace("_", " ")
+
+
+class CredentialType(enum.Enum):
+    """What sort of credential a :class:`Credential` is."""
+
+    DEGREE = "degree"
+    LICENSE = "license"
+    CERTIFICATION = "certification"
+    EXAM = "exam"
+    EXPERIENCE = "experience"
+    TRAINING = "training"
+    REGISTRATION = "registration"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class PayerType(enum.Enum):
+    """Public programme, private insurance, or the patient paying."""
+
+    PUBLIC = "public"
+    PRIVATE = "private"
+    SELF_PAY = "self_pay"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class JurisdictionType(enum.Enum):
+    """A state, the District of Columbia, a territory, or a federal service."""
+
+    STATE = "state"
+    DISTRICT = "district"
+    TERRITORY = "territory"
+    FEDERAL = "federal"
+    COUNTRY = "country"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class SourceQuality(enum.Enum):
+    """How authoritative a source is, as graded in the fact sheets."""
+
+    PRIMARY = "primary"
+    ASSOCIATION = "association"
+    SECONDARY = "secondary"
+    MIXED = "mixed"
+    SEED = "seed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _code_key(value: str) -> str:
+    return value.replace(".", "").upper()
+
+
+@attrs.frozen(kw_only=True)
+class Code:
+    """An external identifier: a NUCC taxonomy code, an ICD-10-CM code or range.
+
+    ``value`` is one code (``"F41.1"``) or an inclusive range of codes
+    (``"F32.0-F32.5"``); a range matches every code that sorts between its ends
+    or that starts with its upper end.
+
+    >>> Code(system="ICD-10-CM", value="F32.0-F32.5").matches("f32.1")
+    True
+    >>> Code(system="ICD-10-CM", value="F32.0-F32.5").matches("F32.81")
+    False
+    """
+
+    system: str
+    value: str
+
+    @classmethod
+    def parse(cls, text: str) -> Code:
+        """Read ``"SYSTEM:value"``, the form the data files use.
+
+        >>> Code.parse("NUCC:1041C0700X")
+        Code(system='NUCC', value='1041C0700X')
+        """
+        system, sep, value = text.partition(":")
+        if not sep or not system.strip() or not value.strip():
+            raise ValueError(f"expected 'SYSTEM:value', got {text!r}")
+        return cls(system=system.strip(), value=value.strip())
+
+    @property
+    def is_range(self) -> bool:
+        """Whether ``value`` is a range ``"LOW-HIGH"``."""
+        return "-" in self.value
+
+    def matches(self, code: str) -> bool:
+        """Whether ``code`` is this code or falls within this range (case and dots ignored)."""
+        key = _code_key(code.strip())
+        if not self.is_range:
+            return key == _code_key(self.value)
+        low, high = (_code_key(end) for end in self.value.split("-", 1))
+        return low <= key <= high or (key.startswith(high) and key >= low)
+
+    def __str__(self) -> str:
+        return f"{self.system}:{self.value}"
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """A document that records and facts cite: a seed article, a statute, a CMS page."""
+
+    id: str
+    title: str
+    url: str | None = None
+    quality: SourceQuality
+    note: str | None = None
+
+    def __str__(self) -> str:
+        return f"[{self.id}] {self.title}" + (f" <{self.url}>" if self.url else "")
+
+
+@attrs.frozen(kw_only=True)
+class Entity:
+    """Fields every entity shares; use one of the concrete kinds."""
+
+    kind: ClassVar[Kind]
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    description: str = ""
+    codes: tuple[Code, ...] = ()
+    sources: tuple[str, ...]
+    note: str | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every name this entity answers to: id, name, aliases, abbreviations."""
+        return (self.id, self.name, *self.aliases, *self.abbreviations)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@attrs.frozen(kw_only=True)
+class Profession(Entity):
+    """A role that provides care: psychiatrist, LCSW, life coach.
+
+    ``group`` marks a grouping rather than a licensable role (*therapist*,
+    *prescriber*); what a group can do is what all its members can do.
+    """
+
+    kind: ClassVar[Kind] = Kind.PROFESSION
+    group: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Credential(Entity):
+    """A degree, licence, certification, exam or stretch of supervised experience."""
+
+    kind: ClassVar[Kind] = Kind.CREDENTIAL
+    type: CredentialType
+    hours: int | None = None
+    years: float | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Service(Entity):
+    """Something done for a client: psychotherapy, medication management, coaching.
+
+    ``health_care`` is false for services outside health care (coaching, the
+    everyday sense of "therapy").
+    """
+
+    kind: ClassVar[Kind] = Kind.SERVICE
+    health_care: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class Modality(Entity):
+    """A way of delivering a service: CBT, EMDR, a class of medication, yoga in coaching."""
+
+    kind: ClassVar[Kind] = Kind.MODALITY
+
+
+@attrs.frozen(kw_only=True)
+class BillingCode(Entity):
+    """A CPT or HCPCS code, described in our own words (never the CPT descriptor).
+
+    ``min_minutes``/``max_minutes`` bound the time the code may be billed for;
+    ``unit_minutes`` is the length of one unit for codes billed per unit.
+    """
+
+    kind: ClassVar[Kind] = Kind.BILLING_CODE
+    system: str
+    code: str
+    add_on: bool = False
+    min_minutes: int | None = None
+    max_minutes: int | None = None
+    unit_minutes: int | None = None
+    per: str = "session"
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Condition(Entity):
+    """A mental disorder, with its ICD-10-CM codes or ranges in ``codes``."""
+
+    kind: ClassVar[Kind] = Kind.CONDITION
+
+
+@attrs.frozen(kw_only=True)
+class Payer(Entity):
+    """Who pays: Medicare, Medicaid, commercial insurance, the client."""
+
+    kind: ClassVar[Kind] = Kind.PAYER
+    type: PayerType
+
+
+@attrs.frozen(kw_only=True)
+class Jurisdiction(Entity):
+    """A US state, DC, a territory, or a federal service; ``usps`` is its postal code."""
+
+    kind: ClassVar[Kind] = Kind.JURISDICTION
+    type: JurisdictionType
+    usps: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ReferralReason(Entity):
+    """Why one profession sends a client to another."""
+
+    kind: ClassVar[Kind] = Kind.REFERRAL_REASON
+
+
+@attrs.frozen(kw_only=True)
+class Requirement(Entity):
+    """A condition a service or code needs: a diagnosis, supervision, a same-day visit."""
+
+    kind: ClassVar[Kind] = Kind.REQUIREMENT
+
+
+@attrs.frozen(kw_only=True)
+class CodeSystem(Entity):
+    """A code set: CPT, HCPCS Level II, ICD-10-CM, the NUCC taxonomy."""
+
+    kind: ClassVar[Kind] = Kind.CODE_SYSTEM
+    publisher: str = ""
+    url: str | None = None
+
+
+ENTITY_TYPES: dict[Kind, type[Entity]] = {
+    cls.kind: cls
+    for cls in (
+        Profession,
+        Credential,
+        Service,
+        Modality,
+        BillingCode,
+        Condition,
+        Payer,
+        Jurisdiction,
+        ReferralReason,
+        Requirement,
+        CodeSystem,
+    )
+}
+
+
+@attrs.frozen(kw_only=True)
+class Context:
+    """Where, for whom and when a question is asked.
+
+    ``jurisdiction`` and ``payer`` are entity ids or ``None`` (anywhere, any payer).
+    """
+
+    jurisdiction: str | None = None
+    payer: str | None = None
+    on: dt.date = attrs.field(factory=dt.date.today)
+
+
+@attrs.frozen(kw_only=True)
+class Fact:
+    """One sourced statement, ``subject relation object``, with its qualifiers.
+
+    Qualifiers say where and when the fact holds: ``jurisdictions`` and
+    ``payers`` (``None`` means everywhere / any payer), ``valid_from`` (inclusive)
+    and ``valid_until`` (exclusive), ``supervised`` (allowed only under
+    supervision). ``reason`` names the :class:`ReferralReason` of a
+    ``refers_to`` fact; ``strength`` grades a ``first_line_for`` recommendation.
+    """
+
+    id: str
+    subject: str
+    relation: Relation
+    object: str
+    sources: tuple[str, ...]
+    jurisdictions: frozenset[str] | None = None
+    payers: frozenset[str] | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    supervised: bool = False
+    reason: str | None = None
+    strength: str | None = None
+    note: str | None = None
+
+    def holds_in(self, context: Context) -> bool:
+        """Whether this fact applies in ``context``.
+
+        A fact restricted to some jurisdictions or payers applies when the
+        context names none (the question is about anywhere, any payer) or names
+        one of them; a dated fact applies from ``valid_from`` up to, not
+        including, ``valid_until``.
+        """
+        if context.jurisdiction is not None and self.jurisdictions is not None:
+            if context.jurisdiction not in self.jurisdictions:
+                return False
+        if context.payer is not None and self.payers is not None:
+            if context.payer not in self.payers:
+                return False
+        if self.valid_from is not None and context.on < self.valid_from:
+            return False
+        return self.valid_until is None or context.on < self.valid_until
+
+    @property
+    def qualifiers(self) -> dict[str, object]:
+        """The qualifiers that are set, by name, in a stable order."""
+        values: dict[str, object] = {
+            "jurisdictions": sorted(self.jurisdictions) if self.jurisdictions else None,
+            "payers": sorted(self.payers) if self.payers else None,
+            "valid_from": self.valid_from,
+            "valid_until": self.valid_until,
+            "supervised": self.supervised or None,
+            "reason": self.reason,
+            "strength": self.strength,
+        }
+        return {key: value for key, value in values.items() if value is not None}

@@ -1,0 +1,681 @@
+"""The questions, each a short traversal of the graph, and their answers.
+
+Every function takes a :class:`~mhtaxonomy.taxonomy.Taxonomy` (or a view of it)
+first and uses only the facts that hold in its context. Each member of an
+:class:`Answer` carries the chain of facts that put it there, so
+``answer.why(member)`` can show the facts and their sources.
+
+Assumptions: ``is_a`` points from the specific to the general and has no
+cycle (the loader checks); authorizing a service authorizes its narrower
+services; a modality is provided through the services it is a ``form_of``.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .model import (
+    Condition,
+    Credential,
+    Entity,
+    Fact,
+    Jurisdiction,
+    Kind,
+    Profession,
+    Relation,
+    Source,
+)
+
+if TYPE_CHECKING:
+    from .taxonomy import Ref, Taxonomy
+
+__all__ = [
+    "DIAGNOSIS",
+    "Answer",
+    "Comparison",
+    "Explanation",
+    "Row",
+    "broader",
+    "compare",
+    "narrower",
+    "refer",
+    "referral_reasons",
+    "requirements_for",
+    "requires_diagnosis",
+    "stats",
+    "titles",
+    "treatments_for",
+    "what_can_provide",
+    "what_requires_diagnosis",
+    "who_can_provide",
+]
+
+#: The requirement that a client have a diagnosed mental disorder (medical necessity).
+DIAGNOSIS = "mental-disorder-diagnosis"
+
+Path = tuple[Fact, ...]
+Step = Callable[[str], Iterable[tuple[Fact, str]]]
+
+
+def _describe_fact(fact: Fact, name: Callable[[str], str]) -> str:
+    text = f"{name(fact.subject)} {fact.relation.phrase} {name(fact.object)}"
+    extras = []
+    if fact.reason:
+        extras.append(f"reason: {name(fact.reason)}")
+    if fact.supervised:
+        extras.append("only under supervision")
+    if fact.jurisdictions:
+        extras.append("in " + ", ".join(sorted(name(j) for j in fact.jurisdictions)))
+    if fact.payers:
+        extras.append("payer " + ", ".join(sorted(name(p) for p in fact.payers)))
+    if fact.valid_from:
+        extras.append(f"from {fact.valid_from.isoformat()}")
+    if fact.valid_until:
+        extras.append(f"until {fact.valid_until.isoformat()}")
+    if fact.strength:
+        extras.append(f"strength: {fact.strength}")
+    if extras:
+        text += f" ({'; '.join(extras)})"
+    return text
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    """The facts that put one member into an answer, each with its sources.
+
+    Iterating gives the facts in reading order; ``str()`` renders them with
+    qualifiers and notes, followed by the sources they cite.
+    """
+
+    question: str
+    member: Entity
+    facts: tuple[Fact, ...]
+    sources: tuple[Source, ...]
+    _names: Mapping[str, str] = attrs.field(repr=False, alias="names")
+
+    def __iter__(self) -> Iterator[Fact]:
+        return iter(self.facts)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def lines(self) -> list[str]:
+        """The explanation as lines of text."""
+        name = self._names.__getitem__
+        lines = [f"{self.member.name}: {self.question}"]
+        if not self.facts:
+            lines.append("  (the entity asked about itself)")
+        for fact in self.facts:
+            lines.append(f"  - {_describe_fact(fact, name)}  [{', '.join(fact.sources)}]")
+            if fact.note:
+                lines.append(f"      note: {fact.note}")
+        if self.sources:
+            lines.append("  sources:")
+            lines.extend(f"    {source}" for source in self.sources)
+        return lines
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: the facts with their qualifiers, and the sources."""
+        return {
+            "member": self.member.id,
+            "question": self.question,
+            "facts": [_fact_dict(fact) for fact in self.facts],
+            "sources": [attrs.asdict(s, value_serializer=_json_value) for s in self.sources],
+        }
+
+
+def _json_value(_: object, __: object, value: Any) -> Any:
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, str | int | float | bool):
+        return value.value
+    return value
+
+
+def _fact_dict(fact: Fact) -> dict[str, Any]:
+    return {key: value for key, value in attrs.asdict(fact, value_serializer=_json_value).items() if value not in (None, False)}
+
+
+class Answer(collections.abc.Set):  # type: ignore[type-arg]
+    """A set of entities answering one question, each with the facts behind it.
+
+    Supports ``in`` (with an entity or any reference :meth:`Taxonomy.get
+    <mhtaxonomy.Taxonomy.get>` accepts), iteration (sorted by name), ``len`` and
+    the set operators (which return plain ``frozenset`` objects).
+    """
+
+    def __init__(self, tax: Taxonomy, question: str, paths: Mapping[str, Path]) -> None:
+        self._tax = tax
+        self.question = question
+        self._paths = dict(paths)
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[Entity]) -> frozenset[Entity]:
+        return frozenset(it)
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, Entity):
+            return item.id in self._paths and self._tax._entity(item.id) == item
+        if isinstance(item, str):
+            return self._tax.get(item).id in self._paths
+        return False
+
+    def __iter__(self) -> Iterator[Entity]:
+        members = (self._tax._entity(i) for i in self._paths)
+        return iter(sorted(members, key=lambda e: (e.name.casefold(), e.id)))
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __hash__(self) -> int:
+        return self._hash()
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """The ids of the members."""
+        return frozenset(self._paths)
+
+    @property
+    def names(self) -> list[str]:
+        """The members' names, sorted."""
+        return [entity.name for entity in self]
+
+    def why(self, member: Ref) -> Explanation:
+        """The chain of facts, with sources, that puts ``member`` in this answer.
+
+        Raises ``KeyError`` if ``member`` is not in the answer.
+        """
+        entity = self._tax.get(member)
+        if entity.id not in self._paths:
+            raise KeyError(f"{entity.name!r} is not in the answer to: {self.question}")
+        facts = self._paths[entity.id]
+        cited = dict.fromkeys(source for fact in facts for source in fact.sources)
+        ids = {entity.id} | {fact.subject for fact in facts} | {fact.object for fact in facts}
+        ids |= {ref for fact in facts for ref in (*(fact.jurisdictions or ()), *(fact.payers or ()), fact.reason) if ref}
+        return Explanation(
+            question=self.question,
+            member=entity,
+            facts=facts,
+            sources=tuple(self._tax.source(s) for s in cited),
+            names={i: self._tax._entity(i).name for i in ids},
+        )
+
+    def to_dict(self, why: bool = False) -> dict[str, Any]:
+        """A JSON-ready form of the answer, with each member's explanation if ``why``."""
+        members = []
+        for entity in self:
+            item: dict[str, Any] = {"id": entity.id, "name": entity.name, "kind": entity.kind.value}
+            if why:
+                item["why"] = self.why(entity).to_dict()
+            members.append(item)
+        context = self._tax.context
+        return {
+            "question": self.question,
+            "context": {
+                "jurisdiction": context.jurisdiction,
+                "payer": context.payer,
+                "on": context.on.isoformat(),
+            },
+            "members": members,
+        }
+
+    def __repr__(self) -> str:
+        return f"<Answer {self.question!r}: {', '.join(self.names) or 'nothing'}>"
+
+    def __str__(self) -> str:
+        return "\n".join([f"{self.question}:", *(f"  {name}" for name in self.names)] or ["  (nothing)"])
+
+
+# -- traversal helpers ------------------------------------------------------------
+
+
+def _walk(starts: Mapping[str, Path], step: Step) -> dict[str, Path]:
+    """Breadth-first closure from ``starts``; each reached node keeps its first (shortest) path."""
+    paths = dict(starts)
+    frontier = list(starts)
+    while frontier:
+        following = []
+        for node in frontier:
+            for fact, nxt in step(node):
+                if nxt not in paths:
+                    paths[nxt] = paths[node] + (fact,)
+                    following.append(nxt)
+        frontier = following
+    return paths
+
+
+def _up(tax: Taxonomy) -> Step:
+    return lambda node: ((fact, fact.object) for fact in tax._out(node, Relation.IS_A))
+
+
+def _down(tax: Taxonomy) -> Step:
+    return lambda node: ((fact, fact.subject) for fact in tax._in(node, Relation.IS_A))
+
+
+def _upward(tax: Taxonomy, node: str) -> dict[str, Path]:
+    """``node`` and everything broader, each with the ``is_a`` chain from ``node``."""
+    return _walk({node: ()}, _up(tax))
+
+
+def _downward(tax: Taxonomy, node: str) -> dict[str, Path]:
+    """``node`` and everything narrower, each with its ``is_a`` chain, read from the narrower end."""
+    return {k: tuple(reversed(v)) for k, v in _walk({node: ()}, _down(tax)).items()}
+
+
+def broader(tax: Taxonomy, ref: Ref) -> Answer:
+    """Everything ``ref`` is a kind of, transitively."""
+    entity = tax.get(ref)
+    paths = _upward(tax, entity.id)
+    del paths[entity.id]
+    return Answer(tax, f"what {entity.name} is a kind of", paths)
+
+
+def narrower(tax: Taxonomy, ref: Ref) -> Answer:
+    """Everything that is a kind of ``ref``, transitively."""
+    entity = tax.get(ref)
+    paths = _downward(tax, entity.id)
+    del paths[entity.id]
+    return Answer(tax, f"kinds of {entity.name}", paths)
+
+
+def _services_of(tax: Taxonomy, entity: Entity) -> dict[str, Path]:
+    """The services a service, modality or code stands for, with the facts that link them."""
+    if entity.kind is Kind.SERVICE:
+        return {entity.id: ()}
+    if entity.kind is Kind.MODALITY:
+        services: dict[str, Path] = {}
+        for modality, chain in _upward(tax, entity.id).items():
+            for fact in tax._out(modality, Relation.FORM_OF):
+                services.setdefault(fact.object, chain + (fact,))
+        return services
+    return {fact.object: (fact,) for fact in tax._out(entity.id, Relation.BILLS)}
+
+
+def _providers(tax: Taxonomy, service: str, independently: bool) -> dict[str, Path]:
+    """Professions that may provide ``service``: path read from the profession to the service."""
+    found: dict[str, Path] = {}
+    above = _upward(tax, service)
+    for supervised in (False, True):
+        if supervised and independently:
+            break
+        for target, chain in above.items():
+            for grant in tax._in(target, Relation.AUTHORIZES):
+                if grant.supervised is not supervised:
+                    continue
+                for holding in tax._in(grant.subject, Relation.HOLDS):
+                    for member, is_a in _downward(tax, holding.subject).items():
+                        found.setdefault(member, is_a + (holding, grant) + tuple(reversed(chain)))
+    return found
+
+
+def who_can_provide(tax: Taxonomy, ref: Ref, independently: bool = False) -> Answer:
+    """Professions that may provide a service, modality or billed service."""
+    entity = tax._get_kind(ref, Kind.SERVICE, Kind.MODALITY, Kind.BILLING_CODE, question="who_can_provide")
+    services = _services_of(tax, entity)
+    per_service = [
+        {member: path + tuple(reversed(link)) for member, path in _providers(tax, service, independently).items()}
+        for service, link in services.items()
+    ]
+    if entity.kind is Kind.BILLING_CODE:
+        members = set.intersection(*(set(p) for p in per_service)) if per_service else set()
+        paths = {m: sum((p[m] for p in per_service), ()) for m in members}
+    else:
+        paths = {}
+        for found in per_service:
+            for member, path in found.items():
+                paths.setdefault(member, path)
+    how = " on their own" if independently else ""
+    return Answer(tax, f"who can provide {entity.name}{how}", paths)
+
+
+def _offered(tax: Taxonomy, profession: str, independently: bool) -> dict[str, Path]:
+    """Services one (non-group) profession may provide, read from the profession."""
+    found: dict[str, Path] = {}
+    for supervised in (False, True):
+        if supervised and independently:
+            break
+        for holder, is_a in _upward(tax, profession).items():
+            for holding in tax._out(holder, Relation.HOLDS):
+                for grant in tax._out(holding.object, Relation.AUTHORIZES):
+                    if grant.supervised is not supervised:
+                        continue
+                    for service, chain in _downward(tax, grant.object).items():
+                        found.setdefault(service, is_a + (holding, grant) + tuple(reversed(chain)))
+    return found
+
+
+def _members(tax: Taxonomy, group: str) -> list[str]:
+    return sorted(fact.subject for fact in tax._in(group, Relation.IS_A))
+
+
+def what_can_provide(tax: Taxonomy, ref: Ref, independently: bool = False) -> Answer:
+    """Services a profession may provide; for a group, those every member may provide."""
+    entity = tax._get_kind(ref, Kind.PROFESSION, question="what_can_provide")
+    paths = _group_intersection(tax, entity, lambda member: _offered(tax, member, independently))
+    how = " on their own" if independently else ""
+    return Answer(tax, f"what {entity.name} can provide{how}", paths)
+
+
+def _group_intersection(tax: Taxonomy, entity: Entity, per_member: Callable[[str], dict[str, Path]]) -> dict[str, Path]:
+    if not (isinstance(entity, Profession) and entity.group):
+        return per_member(entity.id)
+    found = [per_member(member) for member in _members(tax, entity.id)]
+    if not found:
+        return {}
+    common = set.intersection(*(set(f) for f in found))
+    return {key: sum((f[key] for f in found), ()) for key in common}
+
+
+def what_requires_diagnosis(tax: Taxonomy) -> Answer:
+    """Services, modalities and codes that need a diagnosed mental disorder.
+
+    Those with a ``requires`` fact to the diagnosis requirement, their narrower
+    services, the codes that bill any of them, and the modalities all of whose
+    services need one.
+    """
+    paths: dict[str, Path] = {}
+    for fact in tax._in(DIAGNOSIS, Relation.REQUIRES):
+        subject = tax._entity(fact.subject)
+        if subject.kind is Kind.SERVICE:
+            for service, chain in _downward(tax, subject.id).items():
+                paths.setdefault(service, chain + (fact,))
+        else:
+            paths.setdefault(subject.id, (fact,))
+    services = {key: path for key, path in paths.items() if tax._entity(key).kind is Kind.SERVICE}
+    for service, path in services.items():
+        for bill in tax._in(service, Relation.BILLS):
+            paths.setdefault(bill.subject, (bill,) + path)
+    for modality in tax.entities(Kind.MODALITY):
+        linked = _services_of(tax, modality)
+        if linked and all(service in services for service in linked) and modality.id not in paths:
+            first = min(linked)
+            paths[modality.id] = linked[first] + services[first]
+    return Answer(tax, "what requires a diagnosis of a mental disorder", paths)
+
+
+def requires_diagnosis(tax: Taxonomy, ref: Ref) -> bool:
+    """Whether a service, modality or code needs a diagnosed mental disorder."""
+    entity = tax._get_kind(
+        ref, Kind.SERVICE, Kind.MODALITY, Kind.BILLING_CODE, question="requires_diagnosis"
+    )
+    return entity.id in what_requires_diagnosis(tax).ids
+
+
+def _credentials_of(tax: Taxonomy, profession: str) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for holder, is_a in _upward(tax, profession).items():
+        for holding in tax._out(holder, Relation.HOLDS):
+            step: Step = lambda node: (
+                (fact, fact.object)
+                for fact in tax._out(node, Relation.REQUIRES)
+                if tax._entity(fact.object).kind is Kind.CREDENTIAL
+            )
+            for credential, chain in _walk({holding.object: is_a + (holding,)}, step).items():
+                found.setdefault(credential, chain)
+    return found
+
+
+def requirements_for(tax: Taxonomy, ref: Ref) -> Answer:
+    """The credentials a profession holds and everything they require; a group's members' together."""
+    entity = tax._get_kind(ref, Kind.PROFESSION, question="requirements_for")
+    if isinstance(entity, Profession) and entity.group:
+        paths: dict[str, Path] = {}
+        for member in _members(tax, entity.id):
+            for credential, path in _credentials_of(tax, member).items():
+                paths.setdefault(credential, path)
+    else:
+        paths = _credentials_of(tax, entity.id)
+    return Answer(tax, f"what {entity.name} needs", paths)
+
+
+def referral_reasons(tax: Taxonomy, from_: Ref, to: Ref) -> Answer:
+    """Reasons ``from_`` (or a group it belongs to) refers clients to ``to`` (or a group it belongs to)."""
+    source = tax._get_kind(from_, Kind.PROFESSION, question="referral_reasons")
+    target = tax._get_kind(to, Kind.PROFESSION, question="referral_reasons")
+    targets = _upward(tax, target.id)
+    paths: dict[str, Path] = {}
+    for sender, up in _upward(tax, source.id).items():
+        for fact in tax._out(sender, Relation.REFERS_TO):
+            if fact.object in targets and fact.reason:
+                paths.setdefault(fact.reason, up + (fact,) + tuple(reversed(targets[fact.object])))
+    return Answer(tax, f"why {source.name} refers to {target.name}", paths)
+
+
+def refer(tax: Taxonomy, reason: Ref, from_: Ref | None = None) -> Answer:
+    """The professions that receive referrals for ``reason``, with their narrower professions."""
+    why = tax._get_kind(reason, Kind.REFERRAL_REASON, question="refer")
+    senders = None
+    if from_ is not None:
+        senders = _upward(tax, tax._get_kind(from_, Kind.PROFESSION, question="refer").id)
+    paths: dict[str, Path] = {}
+    for fact in sorted(tax.facts(relation=Relation.REFERS_TO), key=lambda f: f.id):
+        if fact.reason != why.id or (senders is not None and fact.subject not in senders):
+            continue
+        lead = senders[fact.subject] if senders is not None else ()
+        for member, is_a in _downward(tax, fact.object).items():
+            paths.setdefault(member, lead + (fact,) + tuple(reversed(is_a)))
+    return Answer(tax, f"who receives a referral for {why.name}", paths)
+
+
+def treatments_for(tax: Taxonomy, condition: Ref) -> Answer:
+    """First-line modalities and services for a condition or any condition it is a kind of."""
+    entity = tax._get_kind(condition, Kind.CONDITION, question="treatments_for")
+    paths: dict[str, Path] = {}
+    for broader_condition, chain in _upward(tax, entity.id).items():
+        for fact in tax._in(broader_condition, Relation.FIRST_LINE_FOR):
+            paths.setdefault(fact.subject, (fact,) + tuple(reversed(chain)))
+    return Answer(tax, f"first-line treatments for {entity.name}", paths)
+
+
+def titles(tax: Taxonomy, profession: Ref, jurisdiction: Any = None) -> Answer:
+    """The licences (and their titles) a profession holds, optionally in one jurisdiction."""
+    entity = tax._get_kind(profession, Kind.PROFESSION, question="titles")
+    view = tax.where(jurisdiction=jurisdiction) if jurisdiction is not None else tax
+    paths: dict[str, Path] = {}
+    for member, is_a in _downward(view, entity.id).items():
+        for holding in view._out(member, Relation.HOLDS):
+            credential = view._entity(holding.object)
+            if isinstance(credential, Credential) and credential.type.value == "license":
+                paths.setdefault(credential.id, is_a + (holding,))
+    where = f" in {view._entity(view.context.jurisdiction).name}" if view.context.jurisdiction else ""
+    return Answer(view, f"licence titles for {entity.name}{where}", paths)
+
+
+# -- comparison ------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Row:
+    """One aspect of a comparison: its value for each side, and what both share."""
+
+    aspect: str
+    a: Any
+    b: Any
+
+    @property
+    def same(self) -> bool:
+        """Whether both sides have the same value."""
+        return bool(self.a == self.b)
+
+    @property
+    def shared(self) -> Any:
+        """What both sides have (for sets), or the common value (otherwise), or ``None``."""
+        if isinstance(self.a, frozenset) and isinstance(self.b, frozenset):
+            return self.a & self.b
+        return self.a if self.same else None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(value)) or "-"
+    return "-" if value is None else str(value)
+
+
+@attrs.frozen(kw_only=True)
+class Comparison:
+    """Two entities side by side; ``rows`` in a fixed order, each a :class:`Row`.
+
+    ``str()`` renders a table; :meth:`row` finds one aspect by name.
+    """
+
+    a: Entity
+    b: Entity
+    rows: tuple[Row, ...]
+
+    def row(self, aspect: str) -> Row:
+        """The row for ``aspect`` (such as ``"requires diagnosis"``)."""
+        for row in self.rows:
+            if row.aspect == aspect:
+                return row
+        raise KeyError(f"no aspect {aspect!r}; aspects are {', '.join(r.aspect for r in self.rows)}")
+
+    @property
+    def shared(self) -> tuple[Row, ...]:
+        """The rows on which both sides agree."""
+        return tuple(row for row in self.rows if row.same)
+
+    @property
+    def differences(self) -> tuple[Row, ...]:
+        """The rows on which the sides differ."""
+        return tuple(row for row in self.rows if not row.same)
+
+    def __str__(self) -> str:
+        width = max(len(row.aspect) for row in self.rows) if self.rows else 0
+        lines = [f"{'':{width}}  {self.a.name}  |  {self.b.name}"]
+        for row in self.rows:
+            mark = "=" if row.same else "≠"
+            lines.append(f"{row.aspect:{width}} {mark} {_show(row.a)}  |  {_show(row.b)}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form of the comparison."""
+        def plain(value: Any) -> Any:
+            return sorted(value) if isinstance(value, frozenset) else value
+
+        return {
+            "a": self.a.id,
+            "b": self.b.id,
+            "rows": [
+                {"aspect": r.aspect, "a": plain(r.a), "b": plain(r.b), "same": r.same} for r in self.rows
+            ],
+        }
+
+
+def _names(answer: Answer) -> frozenset[str]:
+    return frozenset(entity.name for entity in answer)
+
+
+def _codes_billing(tax: Taxonomy, services: Iterable[str]) -> frozenset[str]:
+    return frozenset(
+        tax._entity(bill.subject).name
+        for service in services
+        for bill in tax._in(service, Relation.BILLS)
+    )
+
+
+def _service_rows(tax: Taxonomy, entity: Entity) -> list[Row | tuple[str, Any]]:
+    services = _services_of(tax, entity)
+    every = {s for service in services for s in _downward(tax, service)}
+    forms = {
+        fact.subject
+        for service in services
+        for above in _upward(tax, service)
+        for fact in tax._in(above, Relation.FORM_OF)
+    } if entity.kind is Kind.SERVICE else set()
+    treats = {
+        fact.object
+        for node in {entity.id, *services}
+        for fact in tax._out(node, Relation.FIRST_LINE_FOR)
+    }
+    return [
+        ("kind", entity.kind.value.replace("_", " ")),
+        ("health care", all(getattr(tax._entity(s), "health_care", True) for s in services)),
+        ("requires diagnosis", requires_diagnosis(tax, entity)),
+        ("reimbursable", bool(_codes_billing(tax, every))),
+        ("billing codes", _codes_billing(tax, every)),
+        ("who provides", _names(who_can_provide(tax, entity))),
+        ("who provides on their own", _names(who_can_provide(tax, entity, independently=True))),
+        ("broader", _names(broader(tax, entity))),
+        ("modalities and practices", frozenset(tax._entity(m).name for m in forms)),
+        ("first line for", frozenset(tax._entity(c).name for c in treats)),
+    ]
+
+
+_CAPABILITIES = ("diagnosis", "psychotherapy", "prescribing", "ordering-tests")
+
+
+def _profession_rows(tax: Taxonomy, entity: Entity) -> list[Row | tuple[str, Any]]:
+    offered = what_can_provide(tax, entity)
+    alone = what_can_provide(tax, entity, independently=True)
+    needs = list(requirements_for(tax, entity))
+    rows: list[Row | tuple[str, Any]] = [("kind", "group of professions" if getattr(entity, "group", False) else "profession")]
+    for capability in _CAPABILITIES:
+        if capability in tax._data.entities:
+            label = tax._entity(capability).name
+            rows.append((f"can provide {label}", capability in offered.ids))
+    rows.append(("services", _names(offered)))
+    rows.append(("services on their own", _names(alone)))
+    for credential_type in ("degree", "exam", "license", "experience", "certification", "training"):
+        rows.append(
+            (
+                f"{credential_type} requirements",
+                frozenset(c.name for c in needs if isinstance(c, Credential) and c.type.value == credential_type),
+            )
+        )
+    rows.append(("billing codes", _codes_billing(tax, offered.ids)))
+    rows.append(("kinds of", _names(broader(tax, entity))))
+    return rows
+
+
+def compare(tax: Taxonomy, a: Ref, b: Ref) -> Comparison:
+    """Compare two services, modalities, codes or professions (or one of each)."""
+    left, right = tax.get(a), tax.get(b)
+    aspects: dict[str, list[Any]] = {}
+    for side, entity in enumerate((left, right)):
+        if entity.kind is Kind.PROFESSION:
+            rows = _profession_rows(tax, entity)
+        elif entity.kind in (Kind.SERVICE, Kind.MODALITY, Kind.BILLING_CODE):
+            rows = _service_rows(tax, entity)
+        else:
+            rows = [("kind", entity.kind.value.replace("_", " ")), ("kinds of", _names(broader(tax, entity)))]
+        for aspect, value in rows:  # type: ignore[misc]
+            aspects.setdefault(aspect, [None, None])[side] = value
+    if left.kind is Kind.PROFESSION and right.kind is Kind.PROFESSION:
+        aspects["refers to the other for"] = [
+            _names(referral_reasons(tax, left, right)),
+            _names(referral_reasons(tax, right, left)),
+        ]
+    return Comparison(a=left, b=right, rows=tuple(Row(aspect=k, a=v[0], b=v[1]) for k, v in aspects.items()))
+
+
+def stats(tax: Taxonomy) -> dict[str, dict[str, int]]:
+    """Counts of records by kind, of sources, and of facts by relation."""
+    kinds = {kind.value: 0 for kind in Kind}
+    for entity in tax.entities():
+        kinds[entity.kind.value] += 1
+    relations = {relation.value: 0 for relation in Relation}
+    for fact in tax.facts():
+        relations[fact.relation.value] += 1
+    return {
+        "records": kinds,
+        "facts": relations,
+        "totals": {
+            "records": sum(kinds.values()),
+            "facts": sum(relations.values()),
+            "sources": len(tax.sources()),
+        },
+    }
+
+
+_ = (Condition, Jurisdiction)  # kinds named in docstrings' type references
