@@ -22,6 +22,7 @@ and the field; a failed read returns nothing and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import importlib.resources
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -167,6 +168,14 @@ def _converter() -> cattrs.Converter:
     def codes(value: Any, _: type) -> tuple[Code, ...]:
         return tuple(Code.parse(item) for item in strings(value, tuple))
 
+    def choice(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+        try:
+            return cls(value)
+        except ValueError:
+            valid = ", ".join(repr(member.value) for member in cls)
+            raise ValueError(f"{value!r} is not one of {valid}") from None
+
+    converter.register_structure_hook_func(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), choice)
     converter.register_structure_hook(dt.date, date)
     converter.register_structure_hook(str, strict_str)
     converter.register_structure_hook(bool, strict_bool)
@@ -180,9 +189,17 @@ def _converter() -> cattrs.Converter:
 _CONVERTER = _converter()
 
 
+def _describe(error: BaseException, _: Any) -> str:
+    if isinstance(error, KeyError):
+        return "required field missing"
+    if isinstance(error, ValueError | TypeError) and str(error):
+        return str(error)
+    return cattrs.v.format_exception(error, _)
+
+
 def _first_error(error: Exception) -> tuple[str, str | None]:
     """The first message of a cattrs error and the field it concerns."""
-    for message in cattrs.transform_error(error, path="$"):
+    for message in cattrs.transform_error(error, path="$", format_exception=_describe):
         text, _, path = message.partition(" @ ")
         field = path.removeprefix("$.").split(".")[0].split("[")[0] or None
         return text, field

@@ -19,11 +19,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .model import (
-    Condition,
     Credential,
     Entity,
     Fact,
-    Jurisdiction,
     Kind,
     Profession,
     Relation,
@@ -421,6 +419,10 @@ def _credentials_of(tax: Taxonomy, profession: str) -> dict[str, Path]:
             )
             for credential, chain in _walk({holding.object: is_a + (holding,)}, step).items():
                 found.setdefault(credential, chain)
+    # A broad credential stands for its narrower ones as alternatives: a medical degree is an MD or a DO.
+    for credential, chain in list(found.items()):
+        for option, is_a in _downward(tax, credential).items():
+            found.setdefault(option, chain + is_a)
     return found
 
 
@@ -593,9 +595,14 @@ def _service_rows(tax: Taxonomy, entity: Entity) -> list[Row | tuple[str, Any]]:
         for above in _upward(tax, service)
         for fact in tax._in(above, Relation.FORM_OF)
     } if entity.kind is Kind.SERVICE else set()
+    every_form = {
+        modality.id
+        for modality in tax.entities(Kind.MODALITY)
+        if entity.kind is Kind.SERVICE and entity.id in _services_of(tax, modality)
+    }
     treats = {
         fact.object
-        for node in {entity.id, *services}
+        for node in {entity.id, *services, *every_form}
         for fact in tax._out(node, Relation.FIRST_LINE_FOR)
     }
     return [
@@ -677,5 +684,3 @@ def stats(tax: Taxonomy) -> dict[str, dict[str, int]]:
         },
     }
 
-
-_ = (Condition, Jurisdiction)  # kinds named in docstrings' type references

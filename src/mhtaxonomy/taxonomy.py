@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+import attrs
 import networkx as nx
 
 from . import billing, queries
@@ -539,8 +540,6 @@ class Taxonomy:
 
 
 def _evolve(context: Context, **changes: object) -> Context:
-    import attrs
-
     return attrs.evolve(context, **changes)
 
 

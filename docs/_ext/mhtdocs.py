@@ -1,0 +1,143 @@
+"""Sphinx helpers for the mhtaxonomy docs.
+
+- When the build starts, ``_generated/kinds.dot`` is drawn from the shipped
+  data: one node per kind of record, one edge per relation between two kinds,
+  labelled with how many facts state it. ``concepts.md`` includes it with the
+  ``graphviz`` directive, so the picture always matches the data.
+- The ``mht-sources`` directive lists every source the data cite, read from
+  :meth:`mhtaxonomy.Taxonomy.sources` at build time.
+- Names re-exported by the package (``mhtaxonomy.Taxonomy``) and names that
+  the modules import only for type checking (``Taxonomy`` in ``queries.py``)
+  resolve to where the API reference documents them: in their own module.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.ext.napoleon import NumpyDocstring
+from sphinx.util.docutils import SphinxDirective
+
+import mhtaxonomy as mht
+
+#: Classes users receive from the library but never build: their constructor is internal.
+_NO_SIGNATURE = {"mhtaxonomy.taxonomy.Taxonomy", "mhtaxonomy.queries.Answer"}
+
+
+def kinds_diagram(tax: mht.Taxonomy) -> str:
+    """The Graphviz source of the kinds-and-relations diagram for ``tax``."""
+    records = Counter(entity.kind for entity in tax.entities())
+    edges: Counter[tuple[mht.Kind, mht.Relation, mht.Kind]] = Counter()
+    restricted: Counter[mht.Kind] = Counter()
+    for fact in tax.facts():
+        subject, obj = tax.get(fact.subject), tax.get(fact.object)
+        edges[subject.kind, fact.relation, obj.kind] += 1
+        if fact.jurisdictions:
+            restricted[mht.Kind.JURISDICTION] += 1
+        if fact.payers:
+            restricted[mht.Kind.PAYER] += 1
+        if fact.reason:
+            restricted[mht.Kind.REFERRAL_REASON] += 1
+    lines = [
+        "digraph kinds {",
+        "  graph [rankdir=LR, fontname=Helvetica, nodesep=0.4, ranksep=0.9];",
+        '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname=Helvetica];',
+        "  edge [fontname=Helvetica, fontsize=10];",
+    ]
+    for kind in mht.Kind:
+        label = f"{kind.value.replace('_', ' ')}\\n{records[kind]} records"
+        if restricted[kind]:
+            label += f"\\nqualifies {restricted[kind]} facts"
+        lines.append(f'  {kind.value} [label="{label}"];')
+    for (subject, relation, obj), count in sorted(edges.items(), key=lambda item: tuple(map(str, item[0]))):
+        style = ", style=bold" if relation is mht.Relation.IS_A else ""
+        lines.append(f'  {subject.value} -> {obj.value} [label="{relation.value} ({count})"{style}];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _generate(app: Sphinx) -> None:
+    _write_if_changed(Path(app.srcdir) / "_generated" / "kinds.dot", kinds_diagram(mht.load()))
+
+
+class SourcesDirective(SphinxDirective):
+    """``mht-sources``: every source the shipped data cite, with its link and grade."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        listing = nodes.bullet_list()
+        for source in mht.load().sources():
+            para = nodes.paragraph()
+            para += nodes.strong(text=source.id)
+            para += nodes.Text(f" {source.title}")
+            if source.url:
+                para += nodes.Text(" ")
+                para += nodes.reference(text=source.url, refuri=source.url)
+            para += nodes.Text(f" ({source.quality.value})")
+            if source.note:
+                para += nodes.Text(f". {source.note}")
+            listing += nodes.list_item("", para)
+        return [listing]
+
+
+def _canonical(target: str) -> str | None:
+    """Where the API reference documents ``target``, if it is an alias."""
+    head, _, rest = target.removeprefix("mhtaxonomy.").partition(".")
+    if target.startswith("mhtaxonomy.") or "." not in target:
+        if head in mht.__all__ and hasattr(mht, head):
+            module = getattr(getattr(mht, head), "__module__", None)
+            if module and module != "mhtaxonomy":
+                return ".".join(part for part in (module, head, rest) if part)
+    return None
+
+
+def _resolve_alias(app: Sphinx, env: Any, node: Any, contnode: Any) -> Any:
+    if node.get("refdomain") != "py":
+        return None
+    target = _canonical(node["reftarget"])
+    if target is None or target == node["reftarget"]:
+        return None
+    domain = env.get_domain("py")
+    return domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"], target, node, contnode)
+
+
+def _numpy_docstring(app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
+    """Read docstrings as napoleon's numpy style does, but keep a property's first line a sentence.
+
+    Napoleon reads ``"The frozen graph: one node per entity"`` on a property
+    as a type (``The frozen graph``) and a description; our property docstrings
+    are plain sentences, so they are read like a method's.
+    """
+    if what == "property":
+        what = "method"
+    lines[:] = NumpyDocstring(lines, app.config, app, what, name, obj, options).lines()
+
+
+def _signature(
+    app: Sphinx, what: str, name: str, obj: Any, options: Any, signature: str | None, annotation: str | None
+) -> tuple[str | None, str | None] | None:
+    if what == "class" and name in _NO_SIGNATURE:
+        return "", annotation
+    return None
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinx.ext.napoleon")
+    app.connect("autodoc-process-docstring", _numpy_docstring)
+    app.connect("autodoc-process-signature", _signature)
+    app.connect("builder-inited", _generate)
+    app.connect("missing-reference", _resolve_alias)
+    app.add_directive("mht-sources", SourcesDirective)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

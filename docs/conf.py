@@ -1,0 +1,58 @@
+"""Sphinx configuration for the mhtaxonomy documentation.
+
+The concept diagram and the list of sources are drawn from the shipped data
+when the build starts (see :func:`setup`), so they always match the release.
+Intersphinx reads small inventories kept in ``_inventories/``: the build has
+no network, and those files name only the objects these pages link to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "_ext"))
+
+import mhtaxonomy  # noqa: E402  (installed; imported for the version)
+
+project = "mhtaxonomy"
+author = "The mhtaxonomy developers"
+copyright = f"{dt.date.today().year}, {author}"
+release = mhtaxonomy.__version__
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.graphviz",
+    "mhtdocs",
+]
+
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build", "_inventories", "Thumbs.db", ".DS_Store"]
+nitpicky = True
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+html_theme = "furo"
+html_title = f"mhtaxonomy {release}"
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+autodoc_default_options = {"members": True}
+# mhtdocs reads numpy-style docstrings itself (see _ext/mhtdocs.py), so napoleon stays idle.
+napoleon_numpy_docstring = False
+napoleon_google_docstring = False
+
+graphviz_output_format = "svg"
+
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3", "_inventories/python.inv"),
+    "networkx": ("https://networkx.org/documentation/stable", "_inventories/networkx.inv"),
+    "attrs": ("https://www.attrs.org/en/stable", "_inventories/attrs.inv"),
+}
