@@ -6,6 +6,8 @@
   ``graphviz`` directive, so the picture always matches the data.
 - The ``mht-sources`` directive lists every source the data cite, read from
   :meth:`mhtaxonomy.Taxonomy.sources` at build time.
+- The blank line that ends each code block (pytest's doctest needs it to
+  tell the expected output from the closing fence) is not shown.
 - Names re-exported by the package (``mhtaxonomy.Taxonomy``) and names that
   the modules import only for type checking (``Taxonomy`` in ``queries.py``)
   resolve to where the API reference documents them: in their own module.
@@ -92,6 +94,14 @@ class SourcesDirective(SphinxDirective):
         return [listing]
 
 
+def _trim_code_blocks(app: Sphinx, doctree: nodes.document) -> None:
+    for block in doctree.findall(nodes.literal_block):
+        text = block.astext()
+        if text.endswith("\n") and len(block.children) == 1 and isinstance(block[0], nodes.Text):
+            block.replace(block[0], nodes.Text(text.rstrip("\n")))
+            block.rawsource = block.rawsource.rstrip("\n")
+
+
 def _canonical(target: str) -> str | None:
     """Where the API reference documents ``target``, if it is an alias."""
     head, _, rest = target.removeprefix("mhtaxonomy.").partition(".")
@@ -138,6 +148,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("autodoc-process-docstring", _numpy_docstring)
     app.connect("autodoc-process-signature", _signature)
     app.connect("builder-inited", _generate)
+    app.connect("doctree-read", _trim_code_blocks)
     app.connect("missing-reference", _resolve_alias)
     app.add_directive("mht-sources", SourcesDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -39,11 +39,15 @@ from .model import (
     BillingCode,
     Code,
     CodeSystem,
+    CredentialType,
     Entity,
     Fact,
+    JurisdictionType,
     Kind,
+    PayerType,
     Relation,
     Source,
+    SourceQuality,
 )
 
 __all__ = ["DataError", "Dataset", "SHIPPED_DATA", "read"]
@@ -175,12 +179,12 @@ def _converter() -> cattrs.Converter:
             valid = ", ".join(repr(member.value) for member in cls)
             raise ValueError(f"{value!r} is not one of {valid}") from None
 
-    converter.register_structure_hook_func(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), choice)
     converter.register_structure_hook(dt.date, date)
-    converter.register_structure_hook(str, strict_str)
-    converter.register_structure_hook(bool, strict_bool)
-    converter.register_structure_hook(int, strict_int)
-    converter.register_structure_hook(float, strict_float)
+    for exact, hook in ((str, strict_str), (bool, strict_bool), (int, strict_int), (float, strict_float)):
+        converter.register_structure_hook(exact, hook)
+    # The enums are str subclasses: each needs its own hook, or the str one would take them.
+    for choices in (Relation, CredentialType, PayerType, JurisdictionType, SourceQuality):
+        converter.register_structure_hook(choices, choice)
     for alias, hook in ((tuple[str, ...], strings), (frozenset[str], string_set), (tuple[Code, ...], codes)):
         converter.register_structure_hook_func(lambda t, alias=alias: t == alias, hook)
     return converter

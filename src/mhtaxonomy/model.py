@@ -44,7 +44,7 @@ __all__ = [
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class Kind(enum.Enum):
+class Kind(enum.StrEnum):
     """The kinds of entity; each is one node type of the graph."""
 
     PROFESSION = "profession"
@@ -59,11 +59,8 @@ class Kind(enum.Enum):
     REQUIREMENT = "requirement"
     CODE_SYSTEM = "code_system"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Relation(enum.Enum):
+class Relation(enum.StrEnum):
     """The relations a :class:`Fact` can state, read from subject to object.
 
     ``is_a`` always points from the specific to the general: *clinical
@@ -83,16 +80,13 @@ class Relation(enum.Enum):
     FIRST_LINE_FOR = "first_line_for"
     REFERS_TO = "refers_to"
 
-    def __str__(self) -> str:
-        return self.value
-
     @property
     def phrase(self) -> str:
         """The relation as words in a sentence (``"is a"``, ``"first line for"``)."""
         return self.value.replace("_", " ")
 
 
-class CredentialType(enum.Enum):
+class CredentialType(enum.StrEnum):
     """What sort of credential a :class:`Credential` is."""
 
     DEGREE = "degree"
@@ -103,22 +97,16 @@ class CredentialType(enum.Enum):
     TRAINING = "training"
     REGISTRATION = "registration"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class PayerType(enum.Enum):
+class PayerType(enum.StrEnum):
     """Public programme, private insurance, or the patient paying."""
 
     PUBLIC = "public"
     PRIVATE = "private"
     SELF_PAY = "self_pay"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class JurisdictionType(enum.Enum):
+class JurisdictionType(enum.StrEnum):
     """A state, the District of Columbia, a territory, or a federal service."""
 
     STATE = "state"
@@ -127,11 +115,8 @@ class JurisdictionType(enum.Enum):
     FEDERAL = "federal"
     COUNTRY = "country"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class SourceQuality(enum.Enum):
+class SourceQuality(enum.StrEnum):
     """How authoritative a source is, as graded in the fact sheets."""
 
     PRIMARY = "primary"
@@ -139,9 +124,6 @@ class SourceQuality(enum.Enum):
     SECONDARY = "secondary"
     MIXED = "mixed"
     SEED = "seed"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def _code_key(value: str) -> str:
