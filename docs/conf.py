@@ -36,7 +36,9 @@ source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build", "_inventories", "Thumbs.db", ".DS_Store"]
 nitpicky = True
 
-myst_enable_extensions = ["colon_fence", "deflist"]
+myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
+_data = mhtaxonomy.load()
+myst_substitutions = {"data_version": _data.data_version, "as_of": _data.as_of.isoformat()}
 myst_heading_anchors = 3
 
 html_theme = "furo"

@@ -88,7 +88,7 @@ def test_get_rejects_non_strings(tax: mht.Taxonomy) -> None:
 
 
 def test_search_ranks_exact_then_prefix_then_substring(tax: mht.Taxonomy) -> None:
-    found = [e.id for e in tax.search("psychotherapy")]
+    found = [e.id for e in tax.search("psychotherapy", limit=100)]
     assert found[0] == "psychotherapy"
     assert found.index("group-psychotherapy") > 0
     assert tax.search("exposure")[0].id in {"exposure-therapy", "exposure-and-response-prevention"}
@@ -109,6 +109,11 @@ def test_where_resolves_its_context(tax: mht.Taxonomy) -> None:
     view = tax.where(jurisdiction="New Mexico", payer="medicare", on=dt.date(2025, 6, 1))
     assert (view.context.jurisdiction, view.context.payer, view.context.on) == ("us-nm", "medicare", dt.date(2025, 6, 1))
     assert tax.context == mht.Context()
+
+
+@pytest.mark.parametrize(("ref", "expected"), [("MD", "us-md"), ("PA", "us-pa"), ("md", "us-md")])
+def test_where_reads_a_code_shared_with_other_kinds_as_the_jurisdiction(tax: mht.Taxonomy, ref: str, expected: str) -> None:
+    assert tax.where(jurisdiction=ref).context.jurisdiction == expected
 
 
 def test_where_keeps_what_it_is_not_told(tax: mht.Taxonomy) -> None:

@@ -4,8 +4,9 @@
   data: one node per kind of record, one edge per relation between two kinds,
   labelled with how many facts state it. ``concepts.md`` includes it with the
   ``graphviz`` directive, so the picture always matches the data.
-- The ``mht-sources`` directive lists every source the data cite, read from
-  :meth:`mhtaxonomy.Taxonomy.sources` at build time.
+- The ``mht-sources`` directive lists the sources the data cite, read from
+  :meth:`mhtaxonomy.Taxonomy.sources` at build time: all of them, or those
+  behind a few entities.
 - The blank line that ends each code block (pytest's doctest needs it to
   tell the expected output from the closing fence) is not shown.
 - Names re-exported by the package (``mhtaxonomy.Taxonomy``) and names that
@@ -20,44 +21,51 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.ext.napoleon import NumpyDocstring
 from sphinx.util.docutils import SphinxDirective
 
 import mhtaxonomy as mht
+from mhtaxonomy.load import SHIPPED_DATA
 
 #: Classes users receive from the library but never build: their constructor is internal.
 _NO_SIGNATURE = {"mhtaxonomy.taxonomy.Taxonomy", "mhtaxonomy.queries.Answer"}
 
 
 def kinds_diagram(tax: mht.Taxonomy) -> str:
-    """The Graphviz source of the kinds-and-relations diagram for ``tax``."""
+    """The Graphviz source of the kinds-and-relations diagram for ``tax``.
+
+    One node per kind, labelled with its number of records (and, for kinds that
+    also qualify facts or identify records, how many); one edge per pair of
+    kinds that facts join, labelled with each relation and its number of facts.
+    """
     records = Counter(entity.kind for entity in tax.entities())
-    edges: Counter[tuple[mht.Kind, mht.Relation, mht.Kind]] = Counter()
-    restricted: Counter[mht.Kind] = Counter()
+    relations: dict[tuple[mht.Kind, mht.Kind], Counter[str]] = {}
+    extra: Counter[mht.Kind] = Counter()
     for fact in tax.facts():
-        subject, obj = tax.get(fact.subject), tax.get(fact.object)
-        edges[subject.kind, fact.relation, obj.kind] += 1
-        if fact.jurisdictions:
-            restricted[mht.Kind.JURISDICTION] += 1
-        if fact.payers:
-            restricted[mht.Kind.PAYER] += 1
-        if fact.reason:
-            restricted[mht.Kind.REFERRAL_REASON] += 1
+        ends = tax.get(fact.subject).kind, tax.get(fact.object).kind
+        relations.setdefault(ends, Counter())[fact.relation.value] += 1
+        extra[mht.Kind.JURISDICTION] += bool(fact.jurisdictions)
+        extra[mht.Kind.PAYER] += bool(fact.payers)
+        extra[mht.Kind.REFERRAL_REASON] += bool(fact.reason)
+    coded = sum(1 for entity in tax.entities() if entity.codes or entity.kind is mht.Kind.BILLING_CODE)
     lines = [
         "digraph kinds {",
-        "  graph [rankdir=LR, fontname=Helvetica, nodesep=0.4, ranksep=0.9];",
+        "  graph [rankdir=LR, fontname=Helvetica, nodesep=0.5, ranksep=1.1];",
         '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname=Helvetica];',
         "  edge [fontname=Helvetica, fontsize=10];",
     ]
     for kind in mht.Kind:
         label = f"{kind.value.replace('_', ' ')}\\n{records[kind]} records"
-        if restricted[kind]:
-            label += f"\\nqualifies {restricted[kind]} facts"
+        if extra[kind]:
+            label += f"\\nqualifies {extra[kind]} facts"
+        if kind is mht.Kind.CODE_SYSTEM:
+            label += f"\\nidentifies {coded} records"
         lines.append(f'  {kind.value} [label="{label}"];')
-    for (subject, relation, obj), count in sorted(edges.items(), key=lambda item: tuple(map(str, item[0]))):
-        style = ", style=bold" if relation is mht.Relation.IS_A else ""
-        lines.append(f'  {subject.value} -> {obj.value} [label="{relation.value} ({count})"{style}];')
+    for (subject, obj), counts in sorted(relations.items(), key=lambda item: (item[0][0].value, item[0][1].value)):
+        label = "\\n".join(f"{relation} ({count})" for relation, count in sorted(counts.items()))
+        lines.append(f'  {subject.value} -> {obj.value} [label="{label}"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -74,13 +82,33 @@ def _generate(app: Sphinx) -> None:
 
 
 class SourcesDirective(SphinxDirective):
-    """``mht-sources``: every source the shipped data cite, with its link and grade."""
+    """``mht-sources``: the sources the shipped data cite, with links and grades.
+
+    Without options, every source. With ``:about: REF; REF``, the sources
+    that those entities and the facts about them cite; ``:also: ID ID`` adds
+    sources by id (a seed article, for example).
+    """
 
     has_content = False
+    option_spec = {"about": directives.unchanged, "also": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
+        tax = mht.load()
+        for path in sorted(Path(str(SHIPPED_DATA)).rglob("*.toml")):
+            self.env.note_dependency(str(path))  # rebuild the page when the data change
+        if "about" in self.options or "also" in self.options:
+            cited: dict[str, None] = {}
+            for ref in filter(None, (part.strip() for part in self.options.get("about", "").split(";"))):
+                entity = tax.get(ref)
+                cited.update(dict.fromkeys(entity.sources))
+                for fact in (*tax.facts(subject=entity), *tax.facts(object=entity)):
+                    cited.update(dict.fromkeys(fact.sources))
+            cited.update(dict.fromkeys(self.options.get("also", "").split()))
+            sources = sorted((tax.source(source_id) for source_id in cited), key=lambda s: s.id)
+        else:
+            sources = tax.sources()
         listing = nodes.bullet_list()
-        for source in mht.load().sources():
+        for source in sources:
             para = nodes.paragraph()
             para += nodes.strong(text=source.id)
             para += nodes.Text(f" {source.title}")

@@ -479,15 +479,55 @@ def treatments_for(tax: Taxonomy, condition: Ref) -> Answer:
 
 
 def titles(tax: Taxonomy, profession: Ref, jurisdiction: Any = None) -> Answer:
-    """The licences (and their titles) a profession holds, optionally in one jurisdiction."""
+    """The licence titles used for a profession, optionally in one jurisdiction.
+
+    The licences and registrations the profession or any narrower profession
+    holds in the context. In a jurisdiction (given here or set by
+    :meth:`~mhtaxonomy.Taxonomy.where`), a title held only in some states (a
+    ``holds`` fact with ``jurisdictions``) replaces the nationwide licence it
+    ``is_a``: where Illinois calls the counselor licence the LCPC, the generic
+    professional counselor licence is not listed as Illinois's title. The
+    explanation of such a title shows the holding with its jurisdictions and the
+    ``is_a`` link to the licence it replaces. A licence whose every grant is
+    limited to other places or times (a prescribing certificate outside the
+    states that issue it) is not a title there.
+
+    Raises :class:`~mhtaxonomy.taxonomy.UnknownEntityError` for an unknown
+    jurisdiction (with close matches).
+    """
     entity = tax._get_kind(profession, Kind.PROFESSION, question="titles")
-    view = tax.where(jurisdiction=jurisdiction) if jurisdiction is not None else tax
-    paths: dict[str, Path] = {}
+    view = tax
+    if jurisdiction is not None:
+        try:
+            view = tax.where(jurisdiction=jurisdiction)
+        except KeyError as error:  # ambiguous: "MD" is also a degree, "PA" a profession
+            places = [c for c in getattr(error, "candidates", ()) if c.kind is Kind.JURISDICTION]
+            if len(places) != 1:
+                raise
+            view = tax.where(jurisdiction=places[0])
+
+    def in_use(credential: str) -> bool:  # it authorizes something here, or nothing anywhere
+        grants = view._index.outgoing.get((credential, Relation.AUTHORIZES), ())
+        return not grants or any(grant.holds_in(view.context) for grant in grants)
+
+    held: dict[str, tuple[Path, Fact]] = {}
     for member, is_a in _downward(view, entity.id).items():
         for holding in view._out(member, Relation.HOLDS):
             credential = view._entity(holding.object)
-            if isinstance(credential, Credential) and credential.type.value == "license":
-                paths.setdefault(credential.id, is_a + (holding,))
+            if (
+                isinstance(credential, Credential)
+                and credential.type.value in ("license", "registration")
+                and in_use(credential.id)
+            ):
+                held.setdefault(credential.id, (is_a + (holding,), holding))
+    paths = {credential: path for credential, (path, _) in held.items()}
+    if view.context.jurisdiction is not None:
+        local = [credential for credential, (_, holding) in held.items() if holding.jurisdictions]
+        for credential in local:
+            for general, chain in _upward(view, credential).items():
+                if general != credential and general in held and not held[general][1].jurisdictions:
+                    paths.pop(general, None)
+                    paths[credential] = held[credential][0] + chain
     where = f" in {view._entity(view.context.jurisdiction).name}" if view.context.jurisdiction else ""
     return Answer(view, f"licence titles for {entity.name}{where}", paths)
 

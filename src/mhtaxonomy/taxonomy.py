@@ -296,14 +296,21 @@ class Taxonomy:
         text = ref.strip()
         if text in self._data.entities:
             return self._data.entities[text]
+        return self._one(ref, self._candidates(text))
+
+    def _candidates(self, text: str) -> list[Entity]:
+        """Every entity whose label is ``text``, or failing that whose codes match it."""
         ids = set(self._index.labels.get(normalize(text), ()))
         if not ids:
             ids = {entity_id for code, entity_id in self._index.codes if code.matches(text)}  # type: ignore[attr-defined]
-        if len(ids) == 1:
-            return self._data.entities[ids.pop()]
-        if ids:
-            raise AmbiguousEntityError(ref, sorted((self._data.entities[i] for i in ids), key=lambda e: e.id))
-        raise UnknownEntityError(ref, self._suggest(text))
+        return sorted((self._data.entities[i] for i in ids), key=lambda e: e.id)
+
+    def _one(self, ref: str, candidates: Sequence[Entity], kind: Kind | None = None) -> Entity:
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            raise AmbiguousEntityError(ref, candidates)
+        raise UnknownEntityError(ref, self._suggest(ref.strip(), kind), str(kind) if kind else "entity")
 
     def _get_kind(self, ref: Ref, *kinds: Kind, question: str) -> Entity:
         entity = self.get(ref)
@@ -396,13 +403,17 @@ class Taxonomy:
         return Taxonomy(self._data, context, _index=self._index)
 
     def _resolve_kind(self, ref: Ref, kind: Kind) -> Entity:
-        try:
+        """Like :meth:`get`, where only entities of ``kind`` count ("MD": Maryland, not the degree)."""
+        if isinstance(ref, Entity):
             entity = self.get(ref)
-        except UnknownEntityError:
-            raise UnknownEntityError(str(ref), self._suggest(str(ref), kind), str(kind)) from None
-        if entity.kind is not kind:
-            raise UnknownEntityError(str(ref), self._suggest(str(ref), kind), str(kind))
-        return entity
+            if entity.kind is not kind:
+                raise UnknownEntityError(entity.id, [], str(kind))
+            return entity
+        text = ref.strip()
+        exact = self._data.entities.get(text)
+        if exact is not None and exact.kind is kind:
+            return exact
+        return self._one(ref, [e for e in self._candidates(text) if e.kind is kind], kind)
 
     def __repr__(self) -> str:
         parts = [f"data_version={self.data_version!r}"]
