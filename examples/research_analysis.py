@@ -69,8 +69,9 @@ def leads_to(graph: nx.MultiDiGraph) -> nx.DiGraph:
     """A plain digraph of "this opens the way to that", for paths from a degree to a code.
 
     Its edges: a credential to the credential that requires it (a degree leads
-    to the licence), a credential to the services it authorizes, a service to
-    its narrower services, and a service to the codes that bill it.
+    to the licence), a credential to the services it authorizes (noting when
+    only under supervision), a service to its narrower services, and a service
+    to the codes that bill it.
     """
     steps = nx.DiGraph()
     for u, v, data in graph.edges(data=True):
@@ -79,7 +80,9 @@ def leads_to(graph: nx.MultiDiGraph) -> nx.DiGraph:
         if relation is REQUIRES and kinds == (mht.Kind.CREDENTIAL, mht.Kind.CREDENTIAL):
             steps.add_edge(v, u, relation="is required by")
         elif relation is AUTHORIZES:
-            steps.add_edge(u, v, relation="authorizes")
+            supervised = data["fact"].supervised
+            if not steps.has_edge(u, v) or steps.edges[u, v]["relation"] != "authorizes":
+                steps.add_edge(u, v, relation="authorizes, under supervision," if supervised else "authorizes")
         elif relation is IS_A and kinds[0] is mht.Kind.SERVICE:
             steps.add_edge(v, u, relation="includes")
         elif relation is BILLS:
@@ -119,18 +122,18 @@ def main() -> int:
 
     print("2. From a degree to a billable code")
     steps = leads_to(graph)
-    codes = nodes_of(graph, mht.Kind.BILLING_CODE)
+    codes = [code for code in nodes_of(graph, mht.Kind.BILLING_CODE) if code in steps]
+    reach: dict[str, set[str]] = {}
     for degree in ("msw", "counseling-masters", "medical-degree"):
-        if degree not in steps:
-            continue
-        reachable = [code for code in codes if code in steps and nx.has_path(steps, degree, code)]
-        print(f"   {name(degree)}: {len(reachable)} billable codes within reach")
-        if reachable:
-            path = min((nx.shortest_path(steps, degree, code) for code in reachable), key=lambda p: (len(p), p))
-            hops = [name(path[0])]
-            for u, v in zip(path, path[1:]):
-                hops.append(f"{steps.edges[u, v]['relation']} {name(v)}")
-            print("     e.g. " + " -> ".join(hops))
+        reach[degree] = {code for code in codes if degree in steps and nx.has_path(steps, degree, code)}
+        print(f"   {name(degree)}: {len(reach[degree])} billable codes within reach")
+        if "cpt-90834" in reach[degree]:
+            path = nx.shortest_path(steps, degree, "cpt-90834")
+            hops = [name(path[0])] + [f"{steps.edges[u, v]['relation']} {name(v)}" for u, v in zip(path, path[1:])]
+            print("     " + " -> ".join(hops))
+    only_medical = sorted(graph.nodes[code]["entity"].code for code in reach["medical-degree"] - reach["msw"])
+    shown = ", ".join(only_medical[:12]) + (f" and {len(only_medical) - 12} more" if len(only_medical) > 12 else "")
+    print(f"   codes within reach of a medical degree but not of an MSW: {shown or 'none'}")
     print()
 
     print("3. The facts as a pandas DataFrame")

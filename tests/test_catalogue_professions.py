@@ -137,7 +137,9 @@ def test_psychiatrist_and_pmhnp_prescribing_rests_on_nationwide_facts(tax: mht.T
         assert all(fact.jurisdictions is None for fact in answer.why(profession))
 
 
-@pytest.mark.parametrize("profession", ["LCSW", "LPC", "LMFT", "LMSW", "life coach", "peer specialist", "psychiatric nurse"])
+@pytest.mark.parametrize(
+    "profession", ["LCSW", "LPC", "LMFT", "LMSW", "life coach", "peer specialist", "psychiatric nurse"]
+)
 def test_non_prescribers_may_not_prescribe_anywhere(tax: mht.Taxonomy, profession: str) -> None:
     member = tax.get(profession)
     assert member not in tax.who_can_provide("prescribing")
@@ -173,7 +175,9 @@ def test_lmsws_provide_psychotherapy_only_under_supervision(tax: mht.Taxonomy) -
     assert "lmsw" not in tax.narrower("LCSW"), "a supervised tier must not inherit the independent licence"
 
 
-@pytest.mark.parametrize("profession", ["lcsw", "lpc", "lmft", "psychologist", "clinical-neuropsychologist", "pmhnp"])
+@pytest.mark.parametrize(
+    "profession", ["lcsw", "lpc", "lmft", "psychologist", "clinical-neuropsychologist", "pmhnp"]
+)
 def test_licensed_clinicians_diagnose_and_treat_on_their_own(tax: mht.Taxonomy, profession: str) -> None:
     assert profession in tax.who_can_provide("diagnosis", independently=True)
     assert profession in tax.who_can_provide("psychotherapy", independently=True)
@@ -181,9 +185,19 @@ def test_licensed_clinicians_diagnose_and_treat_on_their_own(tax: mht.Taxonomy, 
 
 @pytest.mark.parametrize(
     "profession",
-    ["life coach", "milieu therapist", "peer specialist", "case manager", "school counselor", "art therapist", "music therapist"],
+    [
+        "life coach",
+        "milieu therapist",
+        "peer specialist",
+        "case manager",
+        "school counselor",
+        "art therapist",
+        "music therapist",
+    ],
 )
-def test_non_clinical_roles_neither_diagnose_nor_provide_psychotherapy(tax: mht.Taxonomy, profession: str) -> None:
+def test_non_clinical_roles_neither_diagnose_nor_provide_psychotherapy(
+    tax: mht.Taxonomy, profession: str
+) -> None:
     member = tax.get(profession)
     assert member not in tax.who_can_provide("diagnosis")
     assert member not in tax.who_can_provide("psychotherapy")
@@ -259,7 +273,12 @@ def test_social_work_tiers_need_their_own_exam(tax: mht.Taxonomy) -> None:
 
 def test_nurse_practitioners_need_the_rn_licence_and_supervised_hours(tax: mht.Taxonomy) -> None:
     needs = tax.requirements_for("PMHNP")
-    assert {"rn-license", "nursing-graduate-degree", "pmhnp-board-certification", "pmhnp-clinical-hours"} <= needs.ids
+    assert {
+        "rn-license",
+        "nursing-graduate-degree",
+        "pmhnp-board-certification",
+        "pmhnp-clinical-hours",
+    } <= needs.ids
 
 
 def test_new_york_psychoanalysts_need_institute_training_and_supervised_hours(tax: mht.Taxonomy) -> None:
