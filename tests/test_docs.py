@@ -48,7 +48,10 @@ def test_sphinx_build_is_clean(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
 def test_every_code_block_is_a_doctest(page: Path) -> None:
-    """Code blocks are ```pycon (or ```python) with prompts, so pytest runs them; directives use ``:::``."""
+    """Code blocks are ```pycon (or ```python) with prompts, so pytest runs them.
+
+    Directives use ``:::`` fences, except ``{eval-rst}``, which MyST reads only in backticks.
+    """
     for block in FENCE.finditer(page.read_text(encoding="utf-8")):
         info = block["info"].strip()
         if info == "{eval-rst}":
