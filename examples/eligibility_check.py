@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Iterable
 
 import attrs
 
@@ -39,12 +40,18 @@ class Verdict:
     reasons: tuple[str, ...]
 
 
-def _sources(explanation: mht.Explanation) -> str:
-    return ", ".join(source.id for source in explanation.sources)
+def _sources(facts: Iterable[mht.Fact]) -> str:
+    return ", ".join(dict.fromkeys(source for fact in facts for source in fact.sources))
 
 
-def _facts(tax: mht.Taxonomy, explanation: mht.Explanation) -> str:
-    return "; ".join(f"{tax.get(f.subject).name} {f.relation.phrase} {tax.get(f.object).name}" for f in explanation)
+def _sentence(tax: mht.Taxonomy, fact: mht.Fact) -> str:
+    """One fact as words, with the dates it holds between and its sources."""
+    text = f"{tax.get(fact.subject).name} {fact.relation.phrase} {tax.get(fact.object).name}"
+    if fact.valid_from:
+        text += f" from {fact.valid_from.isoformat()}"
+    if fact.valid_until:
+        text += f" until {fact.valid_until.isoformat()}"
+    return f"{text} [{_sources([fact])}]"
 
 
 def check(
@@ -68,34 +75,53 @@ def check(
             summary=f"No: {who.name} may not provide {what.name}{place}.",
             reasons=("no credential the profession holds authorizes it here",),
         )
-    explanation = providers.why(who)
-    supervised = any(fact.supervised for fact in explanation)
-    terms = "only under a licensed supervisor" if supervised else "on their own licence"
-    reasons = [f"scope: {_facts(tax, explanation)} [{_sources(explanation)}]"]
+    scope = providers.why(who)
+    terms = "only under a licensed supervisor" if any(f.supervised for f in scope) else "on their own licence"
+    reasons = [f"scope: {'; '.join(_sentence(tax, fact) for fact in scope)}"]
     if payer is None:
         return Verdict(allowed=True, summary=f"Yes: {who.name} may provide {what.name}{place}, {terms}.", reasons=tuple(reasons))
 
     paying = where.where(payer=payer)
-    codes = [fact.subject for fact in tax.facts(relation="bills") if fact.object in {what.id, *tax.narrower(what).ids}]
-    billable = []
-    for code in sorted(set(codes)):
+    payer_name, day = tax.get(payer).name, paying.context.on.isoformat()
+    services = {what.id, *tax.narrower(what).ids}
+    codes = sorted({fact.subject for fact in tax.facts(relation="bills") if fact.object in services})
+    billable: list[str] = []
+    payment: dict[str, mht.Fact] = {}
+    for code in codes:
         billers = paying.who_can_bill(code)
         if who in billers:
-            why = billers.why(who)
             billable.append(tax.get(code).code)
-            reasons.append(f"payment: {tax.get(code).code}: {_facts(tax, why)} [{_sources(why)}]")
-    payer_name = tax.get(payer).name
+            for fact in billers.why(who):
+                if fact.relation in (mht.Relation.RECOGNIZES, mht.Relation.COVERS):
+                    payment.setdefault(fact.id, fact)
     if not billable:
+        # Say why, from every recognition fact about the profession, whatever its dates.
+        recognitions = [
+            fact
+            for holder in (who, *tax.broader(who))
+            for fact in tax.facts(payer, mht.Relation.RECOGNIZES, holder)
+        ]
+        reasons += [f"payment: {_sentence(tax, fact)}" for fact in recognitions] or [
+            f"payment: no fact says {payer_name} recognises {who.name} as a billing provider"
+        ]
         return Verdict(
             allowed=False,
             summary=f"In scope but not billable: {who.name} may provide {what.name}{place}, {terms}, "
-            f"but {payer_name} does not pay them for it on {paying.context.on.isoformat()}.",
+            f"but {payer_name} does not pay them for it on {day}.",
             reasons=tuple(reasons),
         )
+    recognized = [fact for fact in payment.values() if fact.relation is mht.Relation.RECOGNIZES]
+    covered = [fact for fact in payment.values() if fact.relation is mht.Relation.COVERS]
+    reasons += [f"payment: {_sentence(tax, fact)}" for fact in recognized]
+    count = f"{len(billable)} of the {len(codes)} codes for {what.name} and its kinds"
+    if covered:
+        reasons.append(f"payment: {payer_name} covers {count} that they may bill [{_sources(covered)}]")
+    else:
+        reasons.append(f"payment: no coverage rule in the data limits {count} under {payer_name}")
     return Verdict(
         allowed=True,
         summary=f"Yes: {who.name} may provide {what.name}{place}, {terms}, and bill {payer_name} "
-        f"with {', '.join(billable)} on {paying.context.on.isoformat()}.",
+        f"on {day} with {', '.join(billable)}.",
         reasons=tuple(reasons),
     )
 
@@ -111,14 +137,13 @@ EXAMPLES = (
 )
 
 
-def _report(tax: mht.Taxonomy, profession: str, service: str, state: str | None, payer: str | None, on: str | None) -> Verdict:
+def _report(tax: mht.Taxonomy, profession: str, service: str, state: str | None, payer: str | None, on: str | None) -> None:
     verdict = check(tax, profession, service, state=state, payer=payer, on=on)
     context = ", ".join(part for part in (state, payer, on) if part)
     print(f"{profession} / {service}" + (f" ({context})" if context else ""))
     print(f"  {verdict.summary}")
     for reason in verdict.reasons:
         print(f"    - {reason}")
-    return verdict
 
 
 def main(argv: list[str] | None = None) -> int:

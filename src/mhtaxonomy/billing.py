@@ -60,6 +60,7 @@ _BELOW_MINIMUM = {"crisis-psychotherapy": "psychotherapy"}
 _ICD_10_CM = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$", re.IGNORECASE)
 
 Path = tuple[Fact, ...]
+Memo = dict[str, dict[str, Path]]
 
 
 @attrs.frozen(kw_only=True)
@@ -132,7 +133,8 @@ class ClaimCheck:
 
 
 def _in_force(code: BillingCode, on: dt.date) -> bool:
-    return (code.valid_from is None or code.valid_from <= on) and (code.valid_until is None or on < code.valid_until)
+    started = code.valid_from is None or code.valid_from <= on
+    return started and (code.valid_until is None or on < code.valid_until)
 
 
 def _billing_code(tax: Taxonomy, ref: Ref, question: str) -> BillingCode:
@@ -266,7 +268,7 @@ def _required_credentials(tax: Taxonomy, code: BillingCode) -> list[Fact]:
     ]
 
 
-def _billers(tax: Taxonomy, code: BillingCode, memo: dict[str, dict[str, Path]], active: set[str]) -> dict[str, Path]:
+def _billers(tax: Taxonomy, code: BillingCode, memo: Memo, active: set[str]) -> dict[str, Path]:
     """Professions that may bill ``code`` in the view, each with the facts that allow it."""
     if code.id in memo:
         return memo[code.id]
@@ -281,7 +283,7 @@ def _billers(tax: Taxonomy, code: BillingCode, memo: dict[str, dict[str, Path]],
     return found
 
 
-def _billers_of(tax: Taxonomy, code: BillingCode, memo: dict[str, dict[str, Path]], active: set[str]) -> dict[str, Path]:
+def _billers_of(tax: Taxonomy, code: BillingCode, memo: Memo, active: set[str]) -> dict[str, Path]:
     if not _in_force(code, tax.context.on):
         return {}
     covered, cover = _coverage(tax, code)
@@ -324,7 +326,8 @@ def _billers_of(tax: Taxonomy, code: BillingCode, memo: dict[str, dict[str, Path
                         kept[member] = path + (fact,) + found[member]
                         break
             candidates = kept
-    assert candidates is not None
+    if candidates is None:  # an add-on that bills nothing and names no primary
+        return {}
     required = _required_credentials(tax, code)
     if required:
         by_credential = {fact.object: fact for fact in required}
@@ -444,17 +447,14 @@ def codes_for_session(
     """
     _check_minutes(minutes)
     entity = tax._get_kind(service, Kind.SERVICE, question="codes_for_session")
-    usable = [
-        code
-        for code in _billed_by(tax, entity.id)
-        if _in_force(code, tax.context.on) and _coverage(tax, code)[0]
-    ]
-    if not usable:
-        return ()
+    billing = _billed_by(tax, entity.id)
+    if billing and not any(not c.add_on and c.min_minutes is not None for c in billing):
+        listed = ", ".join(c.code for c in billing if not c.add_on)
+        raise ValueError(f"{entity.name} is not billed by time: its codes ({listed}) are billed per {billing[0].per}")
+    usable = [code for code in billing if _in_force(code, tax.context.on) and _coverage(tax, code)[0]]
     timed = [code for code in usable if not code.add_on and code.min_minutes is not None]
     if not timed:
-        listed = ", ".join(c.code for c in usable if not c.add_on)
-        raise ValueError(f"{entity.name} is not billed by time: its codes ({listed}) are billed per {usable[0].per}")
+        return ()
     fallback = _BELOW_MINIMUM.get(entity.id)
     if fallback is not None and minutes < min(code.min_minutes or 0 for code in timed):
         return codes_for_session(tax, minutes, fallback, with_em=with_em)
@@ -643,7 +643,7 @@ def _repeat_problems(codes: list[BillingCode], counts: Counter[str]) -> list[Pro
 
 def _payer_problems(tax: Taxonomy, codes: list[BillingCode], who: Profession) -> list[Problem]:
     problems = []
-    memo: dict[str, dict[str, Path]] = {}
+    memo: Memo = {}
     for code in codes:
         found = _availability_problem(tax, code)
         if found is not None:
@@ -686,7 +686,7 @@ def _availability_problem(tax: Taxonomy, code: BillingCode) -> Problem | None:
 
 
 def _eligibility_problems(
-    tax: Taxonomy, code: BillingCode, who: Profession, memo: dict[str, dict[str, Path]]
+    tax: Taxonomy, code: BillingCode, who: Profession, memo: Memo
 ) -> list[Problem]:
     """Why ``who`` may not bill ``code``: the rules it fails, each with its facts."""
     problems = []

@@ -112,22 +112,51 @@ def _stats(tax: Taxonomy, args: argparse.Namespace) -> None:
 
 def _code(tax: Taxonomy, args: argparse.Namespace) -> None:
     codes = tax.codes_for_session(args.minutes, service=args.service, with_em=args.with_em)
+    distinct = list({code.id: code for code in codes}.values())
+    units = {code.id: sum(1 for c in codes if c.id == code.id) for code in distinct}
     if args.json:
-        print(json.dumps([c.code for c in codes]))
+        print(json.dumps([{"id": c.id, "code": c.code, "name": c.name, "units": units[c.id]} for c in distinct], indent=2))
         return
+    with_em = " with an E/M visit" if args.with_em else ""
     if not codes:
-        print(f"no code fits {args.minutes} minutes of {tax.get(args.service).name}")
-    for code in codes:
-        print(f"{code.code}  {code.name}")
+        print(f"no code fits {args.minutes} minutes of {tax.get(args.service).name}{with_em}")
+        return
+    print(f"{args.minutes} minutes of {tax.get(args.service).name}{with_em}:")
+    for code in distinct:
+        times = f" x {units[code.id]}" if units[code.id] > 1 else ""
+        print(f"  {code.code}{times}  {code.name}")
         if args.why:
-            print(f"    sources: {', '.join(code.sources)}")
+            window = "-".join(str(m) for m in (code.min_minutes, code.max_minutes) if m is not None)
+            if code.min_minutes is not None and code.max_minutes is None:
+                window += " minutes or more"
+            elif window:
+                window += " minutes"
+            if code.unit_minutes:
+                window = f"{code.unit_minutes} minutes a unit"
+            if window:
+                print(f"      time: {window}")
+            for source_id in code.sources:
+                print(f"      {tax.source(source_id)}")
 
 
-def _check_claim(tax: Taxonomy, args: argparse.Namespace) -> None:
+def _check_claim(tax: Taxonomy, args: argparse.Namespace) -> int:
     result = tax.check_claim(args.codes, profession=args.profession, minutes=args.minutes, diagnosis=args.diagnosis)
-    print(json.dumps(result.to_dict(), indent=2) if args.json else result)
-    if not result.ok:
-        raise SystemExit(1)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    elif args.why:
+        print(str(result).splitlines()[0])
+        name = lambda ref: tax.get(ref).name  # noqa: E731
+        for problem in result.problems:
+            print(f"  - {problem.message}")
+            for fact in problem.facts:
+                print(f"      {name(fact.subject)} {fact.relation.phrase} {name(fact.object)}  [{', '.join(fact.sources)}]")
+                if fact.note:
+                    print(f"        note: {fact.note}")
+            for source_id in problem.sources:
+                print(f"      {tax.source(source_id)}")
+    else:
+        print(result)
+    return 0 if result.ok else 1
 
 
 def _answering(question: Callable[..., Answer], *names: str, **fixed: Any) -> Callable[[Taxonomy, argparse.Namespace], None]:
@@ -152,7 +181,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, help: str, run: Callable[[Taxonomy, argparse.Namespace], None]) -> argparse.ArgumentParser:
+    def command(name: str, help: str, run: Callable[[Taxonomy, argparse.Namespace], int | None]) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help, parents=[common])
         sub.set_defaults(run=run)
         return sub
@@ -207,18 +236,18 @@ def _parser() -> argparse.ArgumentParser:
     command("stats", "how many records and facts the data hold", _stats)
 
     sub = command("code", "the billing codes for a session of some minutes", _code)
-    sub.add_argument("minutes", type=int)
-    sub.add_argument("--service", default="psychotherapy")
+    sub.add_argument("minutes", type=int, help="the session's length in whole minutes")
+    sub.add_argument("--service", default="psychotherapy", help="e.g. 'crisis psychotherapy' (default: psychotherapy)")
     sub.add_argument("--with-em", action="store_true", help="the session is done with an E/M visit")
 
-    sub = command("who-can-bill", "professions that may bill a code", _answering(Taxonomy.who_can_bill, "code"))
-    sub.add_argument("code")
+    sub = command("who-can-bill", "professions that may bill a code (use --payer and --on)", _answering(Taxonomy.who_can_bill, "code"))
+    sub.add_argument("code", help="a CPT or HCPCS code, e.g. 90837, G0323")
 
     sub = command("check-claim", "check one day's codes for one clinician (exit 1 if refused)", _check_claim)
-    sub.add_argument("codes", nargs="+")
-    sub.add_argument("--profession", required=True)
-    sub.add_argument("--minutes", type=int)
-    sub.add_argument("--diagnosis")
+    sub.add_argument("codes", nargs="+", help="the codes billed, add-on units repeated, e.g. 99213 90833")
+    sub.add_argument("--profession", required=True, help="the billing profession, e.g. LCSW")
+    sub.add_argument("--minutes", type=int, help="minutes of the timed service (psychotherapy time)")
+    sub.add_argument("--diagnosis", help="a condition or ICD-10-CM code, e.g. F41.1")
     return parser
 
 
@@ -230,10 +259,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         tax = load(*args.data)
         if args.jurisdiction or args.payer or args.on:
             tax = tax.where(jurisdiction=args.jurisdiction, payer=args.payer, on=args.on)
-        args.run(tax, args)
+        status = args.run(tax, args)
     except (EntityLookupError, WrongKindError, DataError, ValueError) as error:
         print(f"mhtaxonomy: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # pragma: no cover - output piped into head
         return 0
-    return 0
+    return status or 0
