@@ -1,7 +1,8 @@
 """Sphinx configuration for the mhtaxonomy documentation.
 
-The concept diagram and the list of sources are drawn from the shipped data
-when the build starts (see :func:`setup`), so they always match the release.
+The concept diagram and the lists of sources are drawn from the shipped data
+at build time by the local extension ``_ext/mhtdocs.py``, so they always match
+the release.
 Intersphinx reads small inventories kept in ``_inventories/``: the build has
 no network, and those files name only the objects these pages link to.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "_ext"))
 
-import mhtaxonomy  # noqa: E402  (installed; imported for the version)
+import mhtaxonomy  # noqa: E402  (installed; gives the version and the data version)
 
 project = "mhtaxonomy"
 author = "The mhtaxonomy developers"

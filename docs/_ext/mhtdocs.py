@@ -1,8 +1,8 @@
 """Sphinx helpers for the mhtaxonomy docs.
 
 - When the build starts, ``_generated/kinds.dot`` is drawn from the shipped
-  data: one node per kind of record, one edge per relation between two kinds,
-  labelled with how many facts state it. ``concepts.md`` includes it with the
+  data: one node per kind of record, one edge per pair of kinds that facts
+  join, labelled with the relations and how many facts state each. ``concepts.md`` includes it with the
   ``graphviz`` directive, so the picture always matches the data.
 - The ``mht-sources`` directive lists the sources the data cite, read from
   :meth:`mhtaxonomy.Taxonomy.sources` at build time: all of them, or those
