@@ -87,5 +87,8 @@ def test_qualifiers_lists_only_what_is_set() -> None:
     assert fact.qualifiers == {"valid_from": dt.date(2024, 1, 1), "supervised": True}
 
 
-def test_relation_phrase_reads_as_words() -> None:
-    assert mht.Relation.FIRST_LINE_FOR.phrase == "first line for"
+def test_every_relation_reads_as_words() -> None:
+    for relation in mht.Relation:
+        assert "_" not in relation.phrase
+    assert mht.Relation.IS_A.phrase == "is a kind of"
+    assert mht.Relation.HOLDS.phrase == "holds"

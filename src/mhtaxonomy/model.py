@@ -82,8 +82,20 @@ class Relation(enum.StrEnum):
 
     @property
     def phrase(self) -> str:
-        """The relation as words in a sentence (``"is a"``, ``"first line for"``)."""
-        return self.value.replace("_", " ")
+        """The relation as words in a sentence.
+
+        >>> Relation.IS_A.phrase, Relation.FIRST_LINE_FOR.phrase
+        ('is a kind of', 'is first-line for')
+        """
+        return _PHRASES.get(self, self.value.replace("_", " "))
+
+
+_PHRASES = {
+    Relation.IS_A: "is a kind of",
+    Relation.FORM_OF: "is a form of",
+    Relation.ADD_ON_TO: "is an add-on to",
+    Relation.FIRST_LINE_FOR: "is first-line for",
+}
 
 
 class CredentialType(enum.StrEnum):

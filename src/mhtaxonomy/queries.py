@@ -377,8 +377,9 @@ def what_requires_diagnosis(tax: Taxonomy) -> Answer:
     """Services, modalities and codes that need a diagnosed mental disorder.
 
     Those with a ``requires`` fact to the diagnosis requirement, their narrower
-    services, the codes that bill any of them, and the modalities all of whose
-    services need one.
+    services, and the codes and modalities all of whose services need one (an
+    office visit code that bills both an ordinary medical visit and medication
+    management does not).
     """
     paths: dict[str, Path] = {}
     for fact in tax._in(DIAGNOSIS, Relation.REQUIRES):
@@ -389,14 +390,11 @@ def what_requires_diagnosis(tax: Taxonomy) -> Answer:
         else:
             paths.setdefault(subject.id, (fact,))
     services = {key: path for key, path in paths.items() if tax._entity(key).kind is Kind.SERVICE}
-    for service, path in services.items():
-        for bill in tax._in(service, Relation.BILLS):
-            paths.setdefault(bill.subject, (bill,) + path)
-    for modality in tax.entities(Kind.MODALITY):
-        linked = _services_of(tax, modality)
-        if linked and all(service in services for service in linked) and modality.id not in paths:
+    for entity in (*tax.entities(Kind.MODALITY), *tax.entities(Kind.BILLING_CODE)):
+        linked = _services_of(tax, entity)
+        if linked and all(service in services for service in linked) and entity.id not in paths:
             first = min(linked)
-            paths[modality.id] = linked[first] + services[first]
+            paths[entity.id] = linked[first] + services[first]
     return Answer(tax, "what requires a diagnosis of a mental disorder", paths)
 
 
