@@ -57,7 +57,13 @@ def main() -> int:
         ("get: an ICD-10-CM code in a range", best(lambda: tax.get("F33.41"), number=200), "bfs", bfs),
         ("who_can_provide: every service", best(lambda: [tax.who_can_provide(s) for s in services], number=3) / len(services), "bfs", bfs),
         ("who_can_provide in a view (NM, Medicare)", best(lambda: nm.who_can_provide("prescribing"), number=50), "bfs", bfs),
-        ("what_requires_diagnosis", best(tax.what_requires_diagnosis, number=10), "bfs", bfs),
+        (
+            "what_requires_diagnosis, first time in a view",
+            best(lambda: tax.where(on=tax.context.on).what_requires_diagnosis(), number=10),
+            "bfs",
+            bfs,
+        ),
+        ("what_requires_diagnosis, again in the same view", best(tax.what_requires_diagnosis, number=1000), "bfs", bfs),
         ("compare: therapist vs psychiatrist", best(lambda: tax.compare("therapist", "psychiatrist"), number=3), "bfs", bfs),
     ]
     print(f"mhtaxonomy {mht.__version__}, data {tax.data_version}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")

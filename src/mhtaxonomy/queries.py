@@ -381,6 +381,9 @@ def what_requires_diagnosis(tax: Taxonomy) -> Answer:
     office visit code that bills both an ordinary medical visit and medication
     management does not).
     """
+    cached = tax._memo.get("what_requires_diagnosis")
+    if isinstance(cached, Answer):
+        return cached
     paths: dict[str, Path] = {}
     for fact in tax._in(DIAGNOSIS, Relation.REQUIRES):
         subject = tax._entity(fact.subject)
@@ -395,7 +398,9 @@ def what_requires_diagnosis(tax: Taxonomy) -> Answer:
         if linked and all(service in services for service in linked) and entity.id not in paths:
             first = min(linked)
             paths[entity.id] = linked[first] + services[first]
-    return Answer(tax, "what requires a diagnosis of a mental disorder", paths)
+    answer = Answer(tax, "what requires a diagnosis of a mental disorder", paths)
+    tax._memo["what_requires_diagnosis"] = answer
+    return answer
 
 
 def requires_diagnosis(tax: Taxonomy, ref: Ref) -> bool:
@@ -494,15 +499,7 @@ def titles(tax: Taxonomy, profession: Ref, jurisdiction: Any = None) -> Answer:
     jurisdiction (with close matches).
     """
     entity = tax._get_kind(profession, Kind.PROFESSION, question="titles")
-    view = tax
-    if jurisdiction is not None:
-        try:
-            view = tax.where(jurisdiction=jurisdiction)
-        except KeyError as error:  # ambiguous: "MD" is also a degree, "PA" a profession
-            places = [c for c in getattr(error, "candidates", ()) if c.kind is Kind.JURISDICTION]
-            if len(places) != 1:
-                raise
-            view = tax.where(jurisdiction=places[0])
+    view = tax.where(jurisdiction=jurisdiction) if jurisdiction is not None else tax
 
     def in_use(credential: str) -> bool:  # it authorizes something here, or nothing anywhere
         grants = view._index.outgoing.get((credential, Relation.AUTHORIZES), ())

@@ -150,6 +150,8 @@ class Taxonomy:
         self._data = dataset
         self._index = _index or _Index(dataset)
         self.context = context or Context()
+        # Answers that several questions reuse, computed once per view (a view never changes).
+        self._memo: dict[str, object] = {}
 
     # -- the dataset -------------------------------------------------------
 
