@@ -170,7 +170,7 @@ def _unit_add_on(tax: Taxonomy, primary: BillingCode) -> BillingCode | None:
     add_ons = _codes(tax, (fact.subject for fact in tax._in(primary.id, Relation.ADD_ON_TO)))
     timed = [c for c in add_ons if c.unit_minutes and _in_force(c, tax.context.on)]
     same_system = [c for c in timed if c.system == primary.system]
-    return (same_system or timed or [None])[0]
+    return next(iter(same_system or timed), None)
 
 
 def _units(primary: BillingCode, add_on: BillingCode, minutes: int) -> int:

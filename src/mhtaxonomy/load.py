@@ -27,7 +27,7 @@ import importlib.resources
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import cattrs
@@ -180,13 +180,17 @@ def _converter() -> cattrs.Converter:
             raise ValueError(f"{value!r} is not one of {valid}") from None
 
     converter.register_structure_hook(dt.date, date)
-    for exact, hook in ((str, strict_str), (bool, strict_bool), (int, strict_int), (float, strict_float)):
-        converter.register_structure_hook(exact, hook)
+    converter.register_structure_hook(str, strict_str)
+    converter.register_structure_hook(bool, strict_bool)
+    converter.register_structure_hook(int, strict_int)
+    converter.register_structure_hook(float, strict_float)
     # The enums are str subclasses: each needs its own hook, or the str one would take them.
     for choices in (Relation, CredentialType, PayerType, JurisdictionType, SourceQuality):
         converter.register_structure_hook(choices, choice)
-    for alias, hook in ((tuple[str, ...], strings), (frozenset[str], string_set), (tuple[Code, ...], codes)):
-        converter.register_structure_hook_func(lambda t, alias=alias: t == alias, hook)
+    # Generic aliases cannot be dispatched on by class; match them by equality.
+    converter.register_structure_hook_func(lambda t: t == tuple[str, ...], strings)
+    converter.register_structure_hook_func(lambda t: t == frozenset[str], string_set)
+    converter.register_structure_hook_func(lambda t: t == tuple[Code, ...], codes)
     return converter
 
 
@@ -427,7 +431,7 @@ def _check_facts(
     for fact in facts.values():
         file = origins[fact.id]
 
-        def fail(message: str, field: str) -> None:
+        def fail(message: str, field: str) -> NoReturn:
             raise DataError(message, file=file, record=fact.id, field=field)
 
         _check_sources(fact.sources, sources, file, fact.id)

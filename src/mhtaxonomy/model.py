@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -408,9 +408,9 @@ class Fact:
         return self.valid_until is None or context.on < self.valid_until
 
     @property
-    def qualifiers(self) -> dict[str, object]:
+    def qualifiers(self) -> dict[str, Any]:
         """The qualifiers that are set, by name, in a stable order."""
-        values: dict[str, object] = {
+        values: dict[str, Any] = {
             "jurisdictions": sorted(self.jurisdictions) if self.jurisdictions else None,
             "payers": sorted(self.payers) if self.payers else None,
             "valid_from": self.valid_from,

@@ -157,7 +157,7 @@ class Answer(collections.abc.Set):  # type: ignore[type-arg]
         self._paths = dict(paths)
 
     @classmethod
-    def _from_iterable(cls, it: Iterable[Entity]) -> frozenset[Entity]:
+    def _from_iterable(cls, it: Iterable[Entity]) -> frozenset[Entity]:  # type: ignore[override]
         return frozenset(it)
 
     def __contains__(self, item: object) -> bool:
@@ -515,14 +515,14 @@ def titles(tax: Taxonomy, profession: Ref, jurisdiction: Any = None) -> Answer:
                 and in_use(credential.id)
             ):
                 held.setdefault(credential.id, (is_a + (holding,), holding))
-    paths = {credential: path for credential, (path, _) in held.items()}
+    paths = {title: path for title, (path, _) in held.items()}
     if view.context.jurisdiction is not None:
-        local = [credential for credential, (_, holding) in held.items() if holding.jurisdictions]
-        for credential in local:
-            for general, chain in _upward(view, credential).items():
-                if general != credential and general in held and not held[general][1].jurisdictions:
+        local = [title for title, (_, holding) in held.items() if holding.jurisdictions]
+        for title in local:
+            for general, chain in _upward(view, title).items():
+                if general != title and general in held and not held[general][1].jurisdictions:
                     paths.pop(general, None)
-                    paths[credential] = held[credential][0] + chain
+                    paths[title] = held[title][0] + chain
     where = f" in {view._entity(view.context.jurisdiction).name}" if view.context.jurisdiction else ""
     return Answer(view, f"licence titles for {entity.name}{where}", paths)
 

@@ -399,11 +399,11 @@ class Taxonomy:
         """
         context = self.context
         if jurisdiction is not None:
-            context = _evolve(context, jurisdiction=self._resolve_kind(jurisdiction, Kind.JURISDICTION).id)
+            context = attrs.evolve(context, jurisdiction=self._resolve_kind(jurisdiction, Kind.JURISDICTION).id)
         if payer is not None:
-            context = _evolve(context, payer=self._resolve_kind(payer, Kind.PAYER).id)
+            context = attrs.evolve(context, payer=self._resolve_kind(payer, Kind.PAYER).id)
         if on is not None:
-            context = _evolve(context, on=_as_date(on))
+            context = attrs.evolve(context, on=_as_date(on))
         return Taxonomy(self._data, context, _index=self._index)
 
     def _resolve_kind(self, ref: Ref, kind: Kind) -> Entity:
@@ -552,10 +552,6 @@ class Taxonomy:
     def titles(self, profession: Ref, jurisdiction: str | Jurisdiction | None = None) -> Answer:
         """The licence titles used for a profession, optionally in one jurisdiction."""
         return queries.titles(self, profession, jurisdiction=jurisdiction)
-
-
-def _evolve(context: Context, **changes: object) -> Context:
-    return attrs.evolve(context, **changes)
 
 
 def _as_date(value: dt.date | str) -> dt.date:
