@@ -248,8 +248,13 @@ def _recognition_applies(tax: Taxonomy, candidates: Iterable[str]) -> bool:
 
 
 def _providers(tax: Taxonomy, code: BillingCode, independently: bool) -> dict[str, Path]:
+    # A group (therapist, prescriber) is not who enrols with a payer and signs a claim.
     answer = queries.who_can_provide(tax, code, independently=independently)
-    return {entity.id: answer.why(entity).facts for entity in answer}
+    return {
+        entity.id: answer.why(entity).facts
+        for entity in answer
+        if not (isinstance(entity, Profession) and entity.group)
+    }
 
 
 def _holding(tax: Taxonomy, profession: str, credentials: set[str]) -> tuple[Path, str] | None:

@@ -332,7 +332,25 @@ def who_can_provide(tax: Taxonomy, ref: Ref, independently: bool = False) -> Ans
             for member, path in found.items():
                 paths.setdefault(member, path)
     how = " on their own" if independently else ""
-    return Answer(tax, f"who can provide {entity.name}{how}", paths)
+    return Answer(tax, f"who can provide {entity.name}{how}", _with_groups(tax, paths))
+
+
+def _with_groups(tax: Taxonomy, paths: dict[str, Path]) -> dict[str, Path]:
+    """Add each group all of whose members are in ``paths``, explained by every member's facts.
+
+    The same rule as :func:`what_can_provide` for a group, read the other way.
+    """
+    paths = dict(paths)
+    groups = [e.id for e in tax.entities(Kind.PROFESSION) if isinstance(e, Profession) and e.group]
+    changed = True
+    while changed:  # a group of groups joins once its member groups have
+        changed = False
+        for group in groups:
+            joining = tax._in(group, Relation.IS_A)
+            if group not in paths and joining and all(fact.subject in paths for fact in joining):
+                paths[group] = sum((paths[fact.subject] + (fact,) for fact in joining), ())
+                changed = True
+    return paths
 
 
 def _offered(tax: Taxonomy, profession: str, independently: bool) -> dict[str, Path]:
