@@ -6,7 +6,6 @@ import json
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import mhtaxonomy as mht
 from tests.strategies import contexts, entities

@@ -21,7 +21,6 @@ import argparse
 import datetime as dt
 import json
 import re
-import sys
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path

@@ -431,8 +431,8 @@ def _check_facts(
     for fact in facts.values():
         file = origins[fact.id]
 
-        def fail(message: str, field: str) -> NoReturn:
-            raise DataError(message, file=file, record=fact.id, field=field)
+        def fail(message: str, field: str, file: str = file, record: str = fact.id) -> NoReturn:
+            raise DataError(message, file=file, record=record, field=field)
 
         _check_sources(fact.sources, sources, file, fact.id)
         for end in ("subject", "object"):
