@@ -82,7 +82,7 @@ def check(
         return Verdict(allowed=True, summary=f"Yes: {who.name} may provide {what.name}{place}, {terms}.", reasons=tuple(reasons))
 
     paying = where.where(payer=payer)
-    payer_name, day = tax.get(payer).name, paying.context.on.isoformat()
+    payer_name, day = tax.get(payer).name, paying.context.date.isoformat()
     services = {what.id, *tax.narrower(what).ids}
     codes = sorted({fact.subject for fact in tax.facts(relation="bills") if fact.object in services})
     billable: list[str] = []

@@ -122,7 +122,8 @@ def test_where_keeps_what_it_is_not_told(tax: mht.Taxonomy) -> None:
 
 
 def test_where_defaults_to_today(tax: mht.Taxonomy) -> None:
-    assert tax.where(jurisdiction="CA").context.on == dt.date.today()
+    view = tax.where(jurisdiction="CA")
+    assert view.context.on is None and view.context.date == dt.date.today()
 
 
 @pytest.mark.parametrize("on", ["2025-13-01", "yesterday", "2025/06/01"])
@@ -188,3 +189,19 @@ def test_source_lookup(tax: mht.Taxonomy) -> None:
 
 def test_repr_names_the_context(tax: mht.Taxonomy) -> None:
     assert "jurisdiction='us-nm'" in repr(tax.where(jurisdiction="NM"))
+
+
+def test_a_long_lived_taxonomy_answers_for_the_day_it_is_asked(
+    tax: mht.Taxonomy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the cached taxonomy must not keep the day it was loaded as 'today'."""
+    assert "lpc" in tax.where(payer="medicare").who_can_bill("90837")
+
+    class Earlier(dt.date):
+        @classmethod
+        def today(cls) -> dt.date:
+            return dt.date(2023, 6, 1)
+
+    monkeypatch.setattr(dt, "date", Earlier)
+    assert "lpc" not in tax.where(payer="medicare").who_can_bill("90837")
+    assert tax.context.date == dt.date(2023, 6, 1)

@@ -168,7 +168,7 @@ def _needs_em(tax: Taxonomy, code: BillingCode) -> bool:
 def _unit_add_on(tax: Taxonomy, primary: BillingCode) -> BillingCode | None:
     """The per-unit add-on that carries time past ``primary``'s window (90840 for 90839)."""
     add_ons = _codes(tax, (fact.subject for fact in tax._in(primary.id, Relation.ADD_ON_TO)))
-    timed = [c for c in add_ons if c.unit_minutes and _in_force(c, tax.context.on)]
+    timed = [c for c in add_ons if c.unit_minutes and _in_force(c, tax.context.date)]
     same_system = [c for c in timed if c.system == primary.system]
     return next(iter(same_system or timed), None)
 
@@ -289,7 +289,7 @@ def _billers(tax: Taxonomy, code: BillingCode, memo: Memo, active: set[str]) -> 
 
 
 def _billers_of(tax: Taxonomy, code: BillingCode, memo: Memo, active: set[str]) -> dict[str, Path]:
-    if not _in_force(code, tax.context.on):
+    if not _in_force(code, tax.context.date):
         return {}
     covered, cover = _coverage(tax, code)
     if not covered:
@@ -386,7 +386,7 @@ def who_can_bill(tax: Taxonomy, code: Ref) -> Answer:
     paths = _billers(tax, entity, {}, set())
     payer = tax.context.payer
     to = f" to {tax._entity(payer).name}" if payer else ""
-    question = f"who can bill {entity.code} ({entity.name}){to} on {tax.context.on.isoformat()}"
+    question = f"who can bill {entity.code} ({entity.name}){to} on {tax.context.date.isoformat()}"
     return queries.Answer(tax, question, paths)
 
 
@@ -456,7 +456,7 @@ def codes_for_session(
     if billing and not any(not c.add_on and c.min_minutes is not None for c in billing):
         listed = ", ".join(c.code for c in billing if not c.add_on)
         raise ValueError(f"{entity.name} is not billed by time: its codes ({listed}) are billed per {billing[0].per}")
-    usable = [code for code in billing if _in_force(code, tax.context.on) and _coverage(tax, code)[0]]
+    usable = [code for code in billing if _in_force(code, tax.context.date) and _coverage(tax, code)[0]]
     timed = [code for code in usable if not code.add_on and code.min_minutes is not None]
     if not timed:
         return ()
@@ -661,7 +661,7 @@ def _payer_problems(tax: Taxonomy, codes: list[BillingCode], who: Profession) ->
 
 def _availability_problem(tax: Taxonomy, code: BillingCode) -> Problem | None:
     """Why ``code`` cannot be billed at all in the view (not in use, not covered), if it cannot."""
-    on = tax.context.on
+    on = tax.context.date
     if not _in_force(code, on):
         since = f"from {code.valid_from.isoformat()}" if code.valid_from and on < code.valid_from else ""
         until = f"until {code.valid_until.isoformat()}" if code.valid_until and on >= code.valid_until else ""
@@ -712,7 +712,7 @@ def _eligibility_problems(
             problems.append(
                 Problem(
                     message=f"{payer.name} pays {who.name} as a billing practitioner only {when}, "
-                    f"not on {tax.context.on.isoformat()}",
+                    f"not on {tax.context.date.isoformat()}",
                     codes=(code.code,),
                     facts=(fact,),
                 )

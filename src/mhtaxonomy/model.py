@@ -356,12 +356,19 @@ ENTITY_TYPES: dict[Kind, type[Entity]] = {
 class Context:
     """Where, for whom and when a question is asked.
 
-    ``jurisdiction`` and ``payer`` are entity ids or ``None`` (anywhere, any payer).
+    ``jurisdiction`` and ``payer`` are entity ids or ``None`` (anywhere, any
+    payer); ``on`` is a date or ``None``, meaning the day the question is asked,
+    so that a long-lived taxonomy keeps up with rules that take effect later.
     """
 
     jurisdiction: str | None = None
     payer: str | None = None
-    on: dt.date = attrs.field(factory=dt.date.today)
+    on: dt.date | None = None
+
+    @property
+    def date(self) -> dt.date:
+        """The day questions are answered for: ``on``, or today."""
+        return self.on if self.on is not None else dt.date.today()
 
 
 @attrs.frozen(kw_only=True)
@@ -403,9 +410,10 @@ class Fact:
         if context.payer is not None and self.payers is not None:
             if context.payer not in self.payers:
                 return False
-        if self.valid_from is not None and context.on < self.valid_from:
+        day = context.date
+        if self.valid_from is not None and day < self.valid_from:
             return False
-        return self.valid_until is None or context.on < self.valid_until
+        return self.valid_until is None or day < self.valid_until
 
     @property
     def qualifiers(self) -> dict[str, Any]:

@@ -221,7 +221,7 @@ class Answer(collections.abc.Set):  # type: ignore[type-arg]
             "context": {
                 "jurisdiction": context.jurisdiction,
                 "payer": context.payer,
-                "on": context.on.isoformat(),
+                "on": context.date.isoformat(),
             },
             "members": members,
         }
@@ -399,7 +399,8 @@ def what_requires_diagnosis(tax: Taxonomy) -> Answer:
     office visit code that bills both an ordinary medical visit and medication
     management does not).
     """
-    cached = tax._memo.get("what_requires_diagnosis")
+    key = f"what_requires_diagnosis:{tax.context.date}"
+    cached = tax._memo.get(key)
     if isinstance(cached, Answer):
         return cached
     paths: dict[str, Path] = {}
@@ -417,7 +418,7 @@ def what_requires_diagnosis(tax: Taxonomy) -> Answer:
             first = min(linked)
             paths[entity.id] = linked[first] + services[first]
     answer = Answer(tax, "what requires a diagnosis of a mental disorder", paths)
-    tax._memo["what_requires_diagnosis"] = answer
+    tax._memo[key] = answer
     return answer
 
 

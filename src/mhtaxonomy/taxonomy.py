@@ -165,7 +165,7 @@ class Taxonomy:
         """The date up to which the curated data were checked against their sources."""
         return self._data.as_of
 
-    @functools.cached_property
+    @property
     def graph(self) -> nx.MultiDiGraph:
         """The frozen graph: one node per entity, one edge per fact.
 
@@ -173,14 +173,19 @@ class Taxonomy:
         ``relation`` and ``fact``. In a view, only the facts that hold in its
         context are edges.
         """
-        whole = self._data.graph
-        if self.context == Context(on=self.context.on) and all(
-            fact.holds_in(self.context) for fact in self._data.facts.values()
-        ):
-            return whole
-        return nx.subgraph_view(
-            whole, filter_edge=lambda u, v, k: whole.edges[u, v, k]["fact"].holds_in(self.context)
-        )
+        context = attrs.evolve(self.context, on=self.context.date)
+        key = f"graph:{context.on}"
+        if key not in self._memo:
+            whole = self._data.graph
+            if all(fact.holds_in(context) for fact in self._data.facts.values()):
+                self._memo[key] = whole
+            else:
+                self._memo[key] = nx.subgraph_view(
+                    whole, filter_edge=lambda u, v, k: whole.edges[u, v, k]["fact"].holds_in(context)
+                )
+        graph = self._memo[key]
+        assert isinstance(graph, nx.MultiDiGraph)
+        return graph
 
     def entities(self, kind: Kind | str | None = None) -> list[Entity]:
         """Every entity, or those of one kind, sorted by id.
@@ -425,7 +430,7 @@ class Taxonomy:
             parts.append(f"jurisdiction={self.context.jurisdiction!r}")
         if self.context.payer:
             parts.append(f"payer={self.context.payer!r}")
-        parts.append(f"on={self.context.on.isoformat()!r}")
+        parts.append(f"on={self.context.on.isoformat()!r}" if self.context.on else "on=today")
         return f"<Taxonomy {' '.join(parts)}>"
 
     # -- questions -----------------------------------------------------------
