@@ -522,7 +522,7 @@ def titles(tax: Taxonomy, profession: Ref, jurisdiction: Any = None) -> Answer:
 
     def in_use(credential: str) -> bool:  # it authorizes something here, or nothing anywhere
         grants = view._index.outgoing.get((credential, Relation.AUTHORIZES), ())
-        return not grants or any(grant.holds_in(view.context) for grant in grants)
+        return not grants or any(grant.holds_in(view._dated()) for grant in grants)
 
     held: dict[str, tuple[Path, Fact]] = {}
     for member, is_a in _downward(view, entity.id).items():

@@ -13,6 +13,7 @@ import difflib
 import functools
 import re
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -152,6 +153,7 @@ class Taxonomy:
         self.context = context or Context()
         # Answers that several questions reuse, computed once per view (a view never changes).
         self._memo: dict[str, object] = {}
+        self._today: tuple[float, Context] = (0.0, self.context)
 
     # -- the dataset -------------------------------------------------------
 
@@ -173,7 +175,7 @@ class Taxonomy:
         ``relation`` and ``fact``. In a view, only the facts that hold in its
         context are edges.
         """
-        context = attrs.evolve(self.context, on=self.context.date)
+        context = self._dated()
         key = f"graph:{context.on}"
         if key not in self._memo:
             whole = self._data.graph
@@ -238,6 +240,7 @@ class Taxonomy:
             candidates = self._index.incoming.get((object_id, rel), ())
         else:
             candidates = self._data.facts.values()
+        context = self._dated()
         return sorted(
             (
                 f
@@ -245,7 +248,7 @@ class Taxonomy:
                 if (subject_id is None or f.subject == subject_id)
                 and (rel is None or f.relation is rel)
                 and (object_id is None or f.object == object_id)
-                and f.holds_in(self.context)
+                and f.holds_in(context)
             ),
             key=lambda f: f.id,
         )
@@ -260,11 +263,25 @@ class Taxonomy:
 
     # -- traversal primitives used by the queries ---------------------------
 
+    def _dated(self) -> Context:
+        """The context with its date filled in; "today" is looked up once a day, not once a fact."""
+        if self.context.on is not None:
+            return self.context
+        expires, context = self._today
+        if time.time() >= expires:
+            today = dt.date.today()
+            midnight = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min)
+            context = attrs.evolve(self.context, on=today)
+            self._today = (midnight.timestamp(), context)
+        return context
+
     def _out(self, node: str, relation: Relation) -> list[Fact]:
-        return [f for f in self._index.outgoing.get((node, relation), ()) if f.holds_in(self.context)]
+        context = self._dated()
+        return [f for f in self._index.outgoing.get((node, relation), ()) if f.holds_in(context)]
 
     def _in(self, node: str, relation: Relation) -> list[Fact]:
-        return [f for f in self._index.incoming.get((node, relation), ()) if f.holds_in(self.context)]
+        context = self._dated()
+        return [f for f in self._index.incoming.get((node, relation), ()) if f.holds_in(context)]
 
     def _entity(self, entity_id: str) -> Entity:
         return self._data.entities[entity_id]
