@@ -191,17 +191,21 @@ def test_repr_names_the_context(tax: mht.Taxonomy) -> None:
     assert "jurisdiction='us-nm'" in repr(tax.where(jurisdiction="NM"))
 
 
-def test_a_long_lived_taxonomy_answers_for_the_day_it_is_asked(
-    tax: mht.Taxonomy, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Regression: the cached taxonomy must not keep the day it was loaded as 'today'."""
-    assert "lpc" in tax.where(payer="medicare").who_can_bill("90837")
+def test_a_long_lived_taxonomy_answers_for_the_day_it_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: a taxonomy kept across midnight must not keep the day it was loaded as 'today'."""
+    import time
 
-    class Earlier(dt.date):
+    medicare = mht.load().where(payer="medicare")
+    assert dt.date.today() >= dt.date(2024, 1, 1)
+    assert "lpc" in medicare.who_can_bill("90837")
+
+    class OtherDay(dt.date):
         @classmethod
         def today(cls) -> dt.date:
             return dt.date(2023, 6, 1)
 
-    monkeypatch.setattr(dt, "date", Earlier)
-    assert "lpc" not in tax.where(payer="medicare").who_can_bill("90837")
-    assert tax.context.date == dt.date(2023, 6, 1)
+    tomorrow = time.time() + 86_400
+    monkeypatch.setattr(dt, "date", OtherDay)
+    monkeypatch.setattr(time, "time", lambda: tomorrow)
+    assert medicare.context.date == dt.date(2023, 6, 1)
+    assert "lpc" not in medicare.who_can_bill("90837")
