@@ -187,11 +187,6 @@ def _preferred(codes: list[BillingCode]) -> list[BillingCode]:
     return cpt or codes
 
 
-def _all_out(tax: Taxonomy, node: str, relation: Relation) -> tuple[Fact, ...]:
-    """Facts from ``node`` whatever their dates and places (to explain why one does not hold)."""
-    return tuple(tax._index.outgoing.get((node, relation), ()))
-
-
 def _dedupe(path: Iterable[Fact]) -> Path:
     return tuple({fact.id: fact for fact in path}.values())
 
@@ -218,7 +213,7 @@ def _coverage(tax: Taxonomy, code: BillingCode) -> tuple[bool, Path]:
             return True, (fact,)
     listed = any(
         isinstance(target := tax._entity(fact.object), BillingCode) and target.system == code.system
-        for fact in _all_out(tax, payer, Relation.COVERS)
+        for fact in tax._out_anywhere(payer, Relation.COVERS)
     )
     return not listed, ()
 
@@ -240,7 +235,7 @@ def _recognition_applies(tax: Taxonomy, candidates: Iterable[str]) -> bool:
     payer = tax.context.payer
     if payer is None:
         return False
-    listed = {fact.object for fact in _all_out(tax, payer, Relation.RECOGNIZES)}
+    listed = {fact.object for fact in tax._out_anywhere(payer, Relation.RECOGNIZES)}
     return any(not listed.isdisjoint(queries._upward(tax, member)) for member in candidates)
 
 
@@ -673,7 +668,7 @@ def _availability_problem(tax: Taxonomy, code: BillingCode) -> Problem | None:
     if _coverage(tax, code)[0]:
         return None
     payer = tax._entity(tax.context.payer)  # type: ignore[arg-type]
-    dated = [fact for fact in _all_out(tax, payer.id, Relation.COVERS) if fact.object == code.id]
+    dated = [fact for fact in tax._out_anywhere(payer.id, Relation.COVERS) if fact.object == code.id]
     if dated:
         fact = dated[0]
         when = (
@@ -703,7 +698,7 @@ def _eligibility_problems(
         dated = [
             fact
             for node in queries._upward(tax, who.id)
-            for fact in _all_out(tax, payer.id, Relation.RECOGNIZES)
+            for fact in tax._out_anywhere(payer.id, Relation.RECOGNIZES)
             if fact.object == node
         ]
         if dated:

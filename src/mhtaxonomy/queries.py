@@ -521,7 +521,7 @@ def titles(tax: Taxonomy, profession: Ref, jurisdiction: Any = None) -> Answer:
     view = tax.where(jurisdiction=jurisdiction) if jurisdiction is not None else tax
 
     def in_use(credential: str) -> bool:  # it authorizes something here, or nothing anywhere
-        grants = view._index.outgoing.get((credential, Relation.AUTHORIZES), ())
+        grants = view._out_anywhere(credential, Relation.AUTHORIZES)
         return not grants or any(grant.holds_in(view._dated()) for grant in grants)
 
     held: dict[str, tuple[Path, Fact]] = {}

@@ -26,6 +26,7 @@ from . import billing, queries
 from .load import Dataset, read
 from .model import (
     BillingCode,
+    Code,
     Context,
     Entity,
     Fact,
@@ -115,7 +116,7 @@ class _Index:
     def __init__(self, dataset: Dataset) -> None:
         self.labels: dict[str, set[str]] = defaultdict(set)
         self.display: dict[str, str] = {}
-        self.codes: list[tuple[object, str]] = []
+        self.codes: list[tuple[Code, str]] = []
         for entity in dataset.entities.values():
             for label in entity.labels:
                 key = normalize(label)
@@ -283,6 +284,10 @@ class Taxonomy:
         context = self._dated()
         return [f for f in self._index.incoming.get((node, relation), ()) if f.holds_in(context)]
 
+    def _out_anywhere(self, node: str, relation: Relation) -> tuple[Fact, ...]:
+        """Facts from ``node`` whatever their places and dates (to tell "not here" from "nowhere")."""
+        return tuple(self._index.outgoing.get((node, relation), ()))
+
     def _entity(self, entity_id: str) -> Entity:
         return self._data.entities[entity_id]
 
@@ -328,7 +333,7 @@ class Taxonomy:
         """Every entity whose label is ``text``, or failing that whose codes match it."""
         ids = set(self._index.labels.get(normalize(text), ()))
         if not ids:
-            ids = {entity_id for code, entity_id in self._index.codes if code.matches(text)}  # type: ignore[attr-defined]
+            ids = {entity_id for code, entity_id in self._index.codes if code.matches(text)}
         return sorted((self._data.entities[i] for i in ids), key=lambda e: e.id)
 
     def _one(self, ref: str, candidates: Sequence[Entity], kind: Kind | None = None) -> Entity:
