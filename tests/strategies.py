@@ -13,10 +13,13 @@ _word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max
 #: Entity ids: lowercase words joined by hyphens, prefixed so they never clash with shipped ids.
 ids = st.lists(_word, min_size=1, max_size=3).map(lambda words: "zz-" + "-".join(words))
 
-#: Human-readable text without control characters (names, descriptions, notes).
+#: Human-readable text without control characters (names, descriptions, notes), with a letter or digit.
 texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40
-).filter(lambda s: s.strip())
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40
+).filter(lambda s: any(char.isalnum() for char in s))
+
+#: Names and aliases for new entities: prefixed so they never take over a shipped label.
+labels = texts.map(lambda s: f"Zz {s}")
 
 dates = st.dates(min_value=dt.date(1960, 1, 1), max_value=dt.date(2060, 12, 31))
 
@@ -31,12 +34,12 @@ def payer_tables(tax: mht.Taxonomy) -> st.SearchStrategy[dict[str, object]]:
     return st.fixed_dictionaries(
         {
             "id": ids,
-            "name": texts,
+            "name": labels,
             "type": st.sampled_from([t.value for t in mht.PayerType]),
             "sources": shipped_source_ids(tax),
         },
         optional={
-            "aliases": st.lists(texts, max_size=3),
+            "aliases": st.lists(labels, max_size=3),
             "description": texts,
             "note": texts,
         },

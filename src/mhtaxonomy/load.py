@@ -11,26 +11,60 @@ A fact's ``subject`` or ``object`` may be a list: the table then states one fact
 per pair, all with the same qualifiers. A fact's id is
 ``subject.relation.object`` unless the table gives an ``id``.
 
-Everything is checked before anything is used: ids are unique lowercase slugs,
-every reference resolves, every record and fact cites at least one known
-source, relations join the kinds they are meant for, qualifiers name known
-jurisdictions and payers, dates are real and in order, ``is_a`` has no cycle.
+Everything is checked before anything is used: ids are unique slugs, every
+reference resolves, every record and fact cites at least one known source,
+relations join the kinds they are meant for, qualifiers name known
+jurisdictions and payers, dates are real and in order, numbers are finite and
+in range, ``is_a``, ``add_on_to``, ``requires`` and ``form_of`` have no cycle.
 The first problem found raises :class:`DataError`, naming the file, the record
 and the field; a failed read returns nothing and changes nothing.
+
+Overlays
+--------
+An overlay file (``mht.load("ours.toml")``) adds records and facts. Reusing a
+shipped id is an error, and so is an overlay entity whose name, alias,
+abbreviation or billing code matches (ignoring case and punctuation) a label
+of a shipped entity: an overlay cannot take over what a shipped name means.
+To change a shipped record, source or fact, say so: ``replace = true`` in the
+overlay's table replaces the record or fact with that id (an entity by one of
+the same kind); it is refused when nothing has that id. The replacement is
+checked like any other record, and :attr:`Dataset.origins` (and
+:attr:`Fact.origin <mhtaxonomy.model.Fact.origin>`) name the overlay file.
+
+Bounds
+------
+Only regular files are read, at most :data:`MAX_FILE_BYTES` each, as UTF-8.
+One ``[[fact]]`` table states at most :data:`MAX_PAIRS_PER_TABLE` facts and a
+dataset holds at most :data:`MAX_FACTS`. Values quoted in error messages are
+cut to about 80 characters.
+
+Check overlay files from a shell (exit status 0 when they load, 2 when not)::
+
+    python -m mhtaxonomy.load ours.toml theirs.toml
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
+import functools
+import gc
 import importlib.resources
+import math
+import os
+import re
+import stat
+import sys
 import tomllib
-from collections.abc import Iterable, Mapping
+import types
+import typing
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import attrs
-import cattrs
 import networkx as nx
 
 from .model import (
@@ -39,20 +73,42 @@ from .model import (
     BillingCode,
     Code,
     CodeSystem,
-    CredentialType,
     Entity,
     Fact,
-    JurisdictionType,
     Kind,
-    PayerType,
     Relation,
     Source,
-    SourceQuality,
 )
+from .model import _CODE_PART, _shown
 
-__all__ = ["DataError", "Dataset", "SHIPPED_DATA", "read"]
+__all__ = [
+    "ACYCLIC_RELATIONS",
+    "BILLING_PERIODS",
+    "DataError",
+    "Dataset",
+    "MAX_FACTS",
+    "MAX_FILE_BYTES",
+    "MAX_PAIRS_PER_TABLE",
+    "SHIPPED_DATA",
+    "main",
+    "read",
+]
 
 SHIPPED_DATA = importlib.resources.files("mhtaxonomy") / "data"
+
+#: The largest data file read, in bytes (all the shipped files together are about 0.3 MB).
+MAX_FILE_BYTES = 8 * 1024 * 1024
+#: The most facts one ``[[fact]]`` table may state (its subjects times its objects).
+MAX_PAIRS_PER_TABLE = 10_000
+#: The most facts a dataset may hold (100 times the shipped data is about 84,000).
+MAX_FACTS = 1_000_000
+#: The values of ``per`` the billing rules know: once per session, day, visit, month or course of
+#: treatment; or repeatable per unit of time or per instrument administered.
+BILLING_PERIODS = frozenset({"session", "day", "visit", "month", "course", "unit", "instrument"})
+#: Relations that must never lead back to where they started, directly or through other facts.
+ACYCLIC_RELATIONS = (Relation.IS_A, Relation.ADD_ON_TO, Relation.REQUIRES, Relation.FORM_OF)
+#: Relations where a fact from an entity to itself means nothing.
+_NO_SELF_LOOPS = frozenset({Relation.IS_A, Relation.EXCLUDES, Relation.REFERS_TO, Relation.REQUIRES})
 
 SECTIONS: dict[str, type] = {
     "source": Source,
@@ -108,8 +164,8 @@ class DataError(ValueError):
             part
             for part in (
                 file,
-                f"record {record!r}" if record else None,
-                f"field {field!r}" if field else None,
+                f"record {_shown(record)}" if record else None,
+                f"field {_shown(field)}" if field else None,
             )
             if part
         )
@@ -118,7 +174,12 @@ class DataError(ValueError):
 
 @attrs.frozen(kw_only=True)
 class Dataset:
-    """Validated records, where each came from, and the frozen graph joining them."""
+    """Validated records, where each came from, and the frozen graph joining them.
+
+    ``origins`` maps every entity, source and fact id to the file it was read
+    from (``mhtaxonomy/data/...`` for the shipped data, the path as given for
+    an overlay).
+    """
 
     entities: Mapping[str, Entity]
     facts: Mapping[str, Fact]
@@ -129,100 +190,256 @@ class Dataset:
     graph: nx.MultiDiGraph
 
 
-def _converter() -> cattrs.Converter:
-    converter = cattrs.Converter(forbid_extra_keys=True)
+# -- values: TOML value -> typed field value, or a ValueError saying what was expected -------------
 
-    def date(value: Any, _: type) -> dt.date:
-        if isinstance(value, dt.datetime):
-            raise ValueError(f"expected a date, got a date and time {value}")
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+#: Fields whose text may run over several lines.
+_MULTILINE = frozenset({"description", "note"})
+_SOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_FACT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_USPS = re.compile(r"^[A-Z]{2}$")
+
+#: Inclusive bounds of the numbers in data: minutes within a 31-day month, hours and years of training.
+_RANGES: dict[str, tuple[float, float]] = {
+    "min_minutes": (0, 31 * 24 * 60),
+    "max_minutes": (1, 31 * 24 * 60),
+    "unit_minutes": (1, 24 * 60),
+    "hours": (0, 100_000),
+    "years": (0, 100),
+}
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {_shown(value)}")
+    return value
+
+
+def _truth(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {_shown(value)}")
+    return value
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, got {_shown(value)}")
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {_shown(value)}")
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value}")
+    return float(value)
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"expected a date, got a date and time {_shown(value)}")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
             return dt.date.fromisoformat(value)
-        raise ValueError(f"expected a date such as 2024-01-01, got {value!r}")
-
-    def strict_str(value: Any, _: type) -> str:
-        if not isinstance(value, str):
-            raise ValueError(f"expected a string, got {value!r}")
-        return value
-
-    def strict_bool(value: Any, _: type) -> bool:
-        if not isinstance(value, bool):
-            raise ValueError(f"expected true or false, got {value!r}")
-        return value
-
-    def strict_int(value: Any, _: type) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"expected a whole number, got {value!r}")
-        return value
-
-    def strict_float(value: Any, _: type) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"expected a number, got {value!r}")
-        return float(value)
-
-    def strings(value: Any, _: type) -> tuple[str, ...]:
-        if not isinstance(value, list):
-            raise ValueError(f"expected a list of strings, got {value!r}")
-        return tuple(strict_str(item, str) for item in value)
-
-    def string_set(value: Any, _: type) -> frozenset[str]:
-        return frozenset(strings(value, tuple))
-
-    def codes(value: Any, _: type) -> tuple[Code, ...]:
-        return tuple(Code.parse(item) for item in strings(value, tuple))
-
-    def choice(value: Any, cls: type[enum.Enum]) -> enum.Enum:
-        try:
-            return cls(value)
-        except ValueError:
-            valid = ", ".join(repr(member.value) for member in cls)
-            raise ValueError(f"{value!r} is not one of {valid}") from None
-
-    converter.register_structure_hook(dt.date, date)
-    converter.register_structure_hook(str, strict_str)
-    converter.register_structure_hook(bool, strict_bool)
-    converter.register_structure_hook(int, strict_int)
-    converter.register_structure_hook(float, strict_float)
-    # The enums are str subclasses: each needs its own hook, or the str one would take them.
-    for choices in (Relation, CredentialType, PayerType, JurisdictionType, SourceQuality):
-        converter.register_structure_hook(choices, choice)
-    # Generic aliases cannot be dispatched on by class; match them by equality.
-    converter.register_structure_hook_func(lambda t: t == tuple[str, ...], strings)
-    converter.register_structure_hook_func(lambda t: t == frozenset[str], string_set)
-    converter.register_structure_hook_func(lambda t: t == tuple[Code, ...], codes)
-    return converter
+    raise ValueError(f"expected a date such as 2024-01-01, got {_shown(value)}")
 
 
-_CONVERTER = _converter()
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list of strings, got {_shown(value)}")
+    return tuple(_text(item) for item in value)
 
 
-def _describe(error: BaseException, _: Any) -> str:
-    if isinstance(error, KeyError):
-        return "required field missing"
-    if isinstance(error, ValueError | TypeError) and str(error):
-        return str(error)
-    return cattrs.v.format_exception(error, _)
+def _string_set(value: Any) -> frozenset[str]:
+    return frozenset(_strings(value))
 
 
-def _first_error(error: Exception) -> tuple[str, str | None]:
-    """The first message of a cattrs error and the field it concerns."""
-    for message in cattrs.transform_error(error, path="$", format_exception=_describe):
-        text, _, path = message.partition(" @ ")
-        field = path.removeprefix("$.").split(".")[0].split("[")[0] or None
-        return text, field
-    return str(error), None
+def _codes(value: Any) -> tuple[Code, ...]:
+    return tuple(Code.parse(item) for item in _strings(value))
 
 
-def _structure(cls: type, table: dict[str, Any], file: str, record: str) -> Any:
+def _choice(cls: type[enum.Enum], value: Any) -> enum.Enum:
     try:
-        return _CONVERTER.structure(table, cls)
-    except Exception as error:  # cattrs raises its own groups and plain ValueErrors
-        text, field = _first_error(error)
-        if text.startswith("extra fields found"):
-            valid = ", ".join(sorted(a.name for a in attrs.fields(cls) if a.name != "id"))
-            text = f"{text}; valid fields are {valid}"
-        raise DataError(text, file=file, record=record, field=field) from None
+        return cls(value)
+    except (ValueError, TypeError):
+        valid = ", ".join(repr(member.value) for member in cls)
+        raise ValueError(f"{_shown(value)} is not one of {valid}") from None
+
+
+_SIMPLE: dict[Any, Callable[[Any], Any]] = {
+    str: _text,
+    bool: _truth,
+    int: _whole,
+    float: _number,
+    dt.date: _date,
+    tuple[str, ...]: _strings,
+    frozenset[str]: _string_set,
+    tuple[Code, ...]: _codes,
+}
+
+
+def _value_reader(hint: Any) -> Callable[[Any], Any]:
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        # TOML has no null: ``X | None`` only means the field may be left out.
+        (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return _value_reader(inner)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return functools.partial(_choice, hint)
+    return _SIMPLE[hint]
+
+
+@functools.cache
+def _fields(cls: type) -> dict[str, tuple[Callable[[Any], Any], bool]]:
+    """Each field a data file may give for ``cls``: how to read its value, and whether it is required."""
+    hints = typing.get_type_hints(cls)
+    return {
+        field.name: (_value_reader(hints[field.name]), field.default is attrs.NOTHING)
+        for field in attrs.fields(cls)
+        if field.eq  # fields outside equality (a fact's origin) are the loader's, not the file's
+    }
+
+
+def _text_problem(name: str, value: str) -> str | None:
+    """What is wrong with the text of field ``name``, if anything."""
+    control = (_CONTROL_BUT_LINES if name in _MULTILINE else _CONTROL).search(value)
+    if control:
+        return f"contains the control character {control.group()!r}; text is printable characters only"
+    return None
+
+
+def _label_problem(value: str) -> str | None:
+    if not value.strip():
+        return "name is empty: a label needs at least one letter or digit"
+    if not any(char.isalnum() for char in value):
+        return f"{_shown(value)} is not a name: a label needs at least one letter or digit"
+    return None
+
+
+#: Checks of single field values once read, by field name; each returns what is wrong or None.
+_FIELD_RULES: dict[str, Callable[[Any], str | None]] = {
+    "name": _label_problem,
+    "title": _label_problem,
+    "aliases": lambda values: next(filter(None, map(_label_problem, values)), None),
+    "abbreviations": lambda values: next(filter(None, map(_label_problem, values)), None),
+    "per": lambda value: None
+    if value in BILLING_PERIODS
+    else f"{_shown(value)} is not a billing period; valid are {', '.join(sorted(BILLING_PERIODS))}",
+    "code": lambda value: None
+    if _CODE_PART.match(value)
+    else f"a code is letters and digits (dots allowed), got {_shown(value)}",
+    "usps": lambda value: None if _USPS.match(value) else f"a USPS code is two capital letters, got {_shown(value)}",
+    "url": lambda value: None
+    if value.startswith(("https://", "http://"))
+    else f"a URL starts with https:// or http://, got {_shown(value)}",
+}
+
+
+def _range_problem(name: str, value: float) -> str | None:
+    low, high = _RANGES[name]
+    if low <= value <= high:
+        return None
+    return f"{value} is out of range; {name} is from {low:g} to {high:g}"
+
+
+def _structure(cls: type, table: Mapping[str, Any], file: str, record: str) -> Any:
+    """Check ``table`` field by field, then build the record: the first problem is a DataError."""
+    fields = _fields(cls)
+    for key in table:
+        if key not in fields:
+            valid = ", ".join(sorted(fields))
+            raise DataError(f"unknown field; valid fields are {valid}", file=file, record=record, field=str(key))
+    values: dict[str, Any] = {}
+    for name, (read_value, required) in fields.items():
+        if name not in table:
+            if required:
+                raise DataError("required field missing", file=file, record=record, field=name)
+            continue
+        try:
+            value = read_value(table[name])
+        except ValueError as error:
+            raise DataError(str(error), file=file, record=record, field=name) from None
+        texts = value if isinstance(value, tuple | frozenset) else (value,)
+        problem = next((p for text in texts if isinstance(text, str) for p in [_text_problem(name, text)] if p), None)
+        if problem is None and name in _FIELD_RULES:
+            problem = _FIELD_RULES[name](value)
+        if problem is None and name in _RANGES:
+            problem = _range_problem(name, value)
+        if problem is not None:
+            raise DataError(problem, file=file, record=record, field=name)
+        values[name] = value
+    return cls(**values)
+
+
+# -- files ------------------------------------------------------------------------------------------
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _read_bytes(path: Path, file: str) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; anything else is a DataError naming it."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; only regular files are then read.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise DataError("no such data file", file=file) from None
+    except OSError as error:
+        raise DataError(f"cannot open the file: {error.strerror or error}", file=file) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(f"{_file_kind(info.st_mode)}, not a data file; give a TOML file", file=file)
+        if info.st_size > MAX_FILE_BYTES:
+            raise DataError(f"{info.st_size} bytes is more than the {MAX_FILE_BYTES} a data file may hold", file=file)
+        try:
+            content = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise DataError(f"cannot read the file: {error.strerror or error}", file=file) from None
+    if len(content) > MAX_FILE_BYTES:  # it grew while being read
+        raise DataError(f"more than the {MAX_FILE_BYTES} bytes a data file may hold", file=file)
+    return content
+
+
+def _parse(content: bytes, file: str, *, trusted: bool) -> dict[str, Any]:
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataError(f"not UTF-8 text: byte {error.start} is {content[error.start:error.start + 1]!r}", file=file) from None
+    if trusted and _fast_toml is not None:
+        # The shipped files only: a test checks this parser gives tomllib's output on each of them.
+        return _fast_toml(text)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DataError(f"not valid TOML: {error}", file=file) from None
+    except RecursionError:
+        raise DataError("not valid TOML here: arrays or tables nested too deeply", file=file) from None
+
+
+def _compiled_toml() -> Callable[[str], dict[str, Any]] | None:
+    try:
+        import rtoml
+    except ImportError:  # an optional speed-up: tomllib reads the same files, 10 times slower
+        return None
+    return typing.cast(Callable[[str], dict[str, Any]], rtoml.loads)
+
+
+_fast_toml = _compiled_toml()
+
+
+# -- records ----------------------------------------------------------------------------------------
 
 
 def _record_name(table: Mapping[str, Any], section: str, index: int) -> str:
@@ -230,13 +447,13 @@ def _record_name(table: Mapping[str, Any], section: str, index: int) -> str:
     if isinstance(name, str):
         return name
     if section == "fact":
-        return f"fact #{index + 1} ({table.get('subject')} {table.get('relation')} {table.get('object')})"
+        ends = " ".join(_shown(table.get(key), 40) for key in ("subject", "relation", "object"))
+        return f"fact #{index + 1} ({ends})"
     return f"{section} #{index + 1}"
 
 
 def _expand_fact(table: dict[str, Any], file: str, record: str) -> list[dict[str, Any]]:
     """One table per (subject, object) pair, each with its derived id."""
-    pairs: list[dict[str, Any]] = []
     ends = {}
     for end in ("subject", "object"):
         value = table.get(end)
@@ -245,25 +462,36 @@ def _expand_fact(table: dict[str, Any], file: str, record: str) -> list[dict[str
         ends[end] = value if isinstance(value, list) else [value]
         if not ends[end] or not all(isinstance(item, str) for item in ends[end]):
             raise DataError(
-                f"expected an entity id or a list of ids, got {value!r}",
+                f"expected an entity id or a list of ids, got {_shown(value)}",
                 file=file,
                 record=record,
                 field=end,
             )
-    many = len(ends["subject"]) * len(ends["object"]) > 1
-    if many and "id" in table:
+    pairs = len(ends["subject"]) * len(ends["object"])
+    if pairs > MAX_PAIRS_PER_TABLE:
+        raise DataError(
+            f"states {pairs} facts; one table may state at most {MAX_PAIRS_PER_TABLE}: split it",
+            file=file,
+            record=record,
+            field="subject",
+        )
+    if pairs > 1 and "id" in table:
         raise DataError(
             "an explicit id needs a single subject and object",
             file=file,
             record=record,
             field="id",
         )
-    for subject in ends["subject"]:
-        for obj in ends["object"]:
-            pair = {**table, "subject": subject, "object": obj}
-            pair.setdefault("id", f"{subject}.{table.get('relation')}.{obj}")
-            pairs.append(pair)
-    return pairs
+    relation = table.get("relation")
+    return [
+        {"id": f"{subject}.{relation}.{obj}", **table, "subject": subject, "object": obj}
+        for subject in ends["subject"]
+        for obj in ends["object"]
+    ]
+
+
+def _namespace(section: str) -> str:
+    return section if section in ("source", "fact") else "entity"
 
 
 class _Reader:
@@ -272,17 +500,14 @@ class _Reader:
     def __init__(self) -> None:
         self.records: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
         self.origins: dict[str, str] = {}
+        self.sections: dict[str, str] = {}
+        self.shipped: set[str] = set()
         self.meta: dict[str, Any] | None = None
 
-    def add_file(self, path: Path, *, shipped: bool) -> None:
-        file = f"mhtaxonomy/data/{path.relative_to(_shipped_root()).as_posix()}" if shipped else str(path)
-        try:
-            with open(path, "rb") as handle:
-                content = tomllib.load(handle)
-        except FileNotFoundError:
-            raise DataError("no such data file", file=file) from None
-        except tomllib.TOMLDecodeError as error:
-            raise DataError(f"not valid TOML: {error}", file=file) from None
+    def add_file(self, path: Path, file: str, *, shipped: bool) -> None:
+        if shipped:
+            self.shipped.add(file)
+        content = _parse(_read_bytes(path, file), file, trusted=shipped)
         for section, tables in content.items():
             if section == "meta" and shipped:
                 self.meta = tables
@@ -290,48 +515,76 @@ class _Reader:
             if section not in SECTIONS:
                 valid = ", ".join(sorted(SECTIONS))
                 raise DataError(
-                    f"unknown section {section!r}; valid sections are {valid}",
+                    f"unknown section {_shown(section)}; valid sections are {valid}",
                     file=file,
                 )
             if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
                 raise DataError(
-                    f"section {section!r} must be an array of tables ([[{section}]])",
+                    f"section {_shown(section)} must be an array of tables ([[{section}]])",
                     file=file,
                 )
             for index, table in enumerate(tables):
                 record = _record_name(table, section, index)
-                expanded = (
-                    _expand_fact(table, file, record) if section == "fact" else [table]
-                )
+                replace = table.pop("replace", False)
+                if not isinstance(replace, bool):
+                    raise DataError(f"expected true or false, got {_shown(replace)}", file=file, record=record, field="replace")
+                if replace and shipped:
+                    raise DataError("the shipped data replace nothing", file=file, record=record, field="replace")
+                expanded = _expand_fact(table, file, record) if section == "fact" else [table]
+                if section == "fact" and len(self.records["fact"]) + len(expanded) > MAX_FACTS:
+                    raise DataError(f"more than {MAX_FACTS} facts in all", file=file, record=record)
                 for item in expanded:
-                    self._add(section, item, file, record)
+                    self._add(section, item, file, record, replace=replace)
 
-    def _add(self, section: str, table: dict[str, Any], file: str, record: str) -> None:
+    def _add(self, section: str, table: dict[str, Any], file: str, record: str, *, replace: bool) -> None:
         item = _structure(SECTIONS[section], table, file, record)
         key = item.id
-        if section != "source" and section != "fact" and not ID_PATTERN.match(key):
-            raise DataError(
-                "ids are lowercase words joined by hyphens, such as 'clinical-psychologist'",
-                file=file,
-                record=key,
-                field="id",
-            )
-        namespace = "source" if section == "source" else "fact" if section == "fact" else "entity"
-        registry_key = f"{namespace}:{key}"
-        if registry_key in self.origins:
-            hint = (
-                "; give one of the facts an explicit 'id'"
-                if section == "fact"
-                else ""
-            )
+        pattern = {"source": _SOURCE_ID, "fact": _FACT_ID}.get(section, ID_PATTERN)
+        if not pattern.match(key):
+            shape = {
+                "source": "letters, digits, '.', '-' or '_', such as 'SEED-003'",
+                "fact": "lowercase letters, digits, '.', '-' or '_', such as 'lcsw.holds.msw'",
+            }.get(section, "lowercase words joined by hyphens, such as 'clinical-psychologist'")
+            raise DataError(f"ids are {shape}", file=file, record=key, field="id")
+        registry_key = f"{_namespace(section)}:{key}"
+        if replace:
+            self._check_replacement(section, registry_key, file, key)
+            self.records[self.sections[registry_key]].pop(key)
+            if section == "fact":
+                item = attrs.evolve(item, origin=file)
+        elif registry_key in self.origins:
+            hint = "; give one of the facts an explicit 'id'" if section == "fact" else ""
+            if file not in self.shipped and self.origins[registry_key] != file:
+                hint += "; to change that record instead, add replace = true"
             raise DataError(
                 f"duplicate id, already defined in {self.origins[registry_key]}{hint}",
                 file=file,
                 record=key,
                 field="id",
             )
+        elif section == "fact" and file not in self.shipped:
+            item = attrs.evolve(item, origin=file)
         self.origins[registry_key] = file
+        self.sections[registry_key] = section
         self.records[section][key] = item
+
+    def _check_replacement(self, section: str, registry_key: str, file: str, key: str) -> None:
+        if registry_key not in self.origins:
+            raise DataError(
+                f"replace = true names nothing: there is no {section} {_shown(key)} to replace",
+                file=file,
+                record=key,
+                field="replace",
+            )
+        if self.origins[registry_key] == file:
+            raise DataError("duplicate id in the same file; replace = true changes an earlier file's record", file=file, record=key, field="id")
+        if self.sections[registry_key] != section:
+            raise DataError(
+                f"{_shown(key)} is a {self.sections[registry_key]}; its replacement must be one too",
+                file=file,
+                record=key,
+                field="replace",
+            )
 
     def dataset(self) -> Dataset:
         entities: dict[str, Entity] = {}
@@ -339,11 +592,22 @@ class _Reader:
             entities.update(self.records[kind.value])
         sources: dict[str, Source] = self.records["source"]
         facts: dict[str, Fact] = self.records["fact"]
-        origins = {key.split(":", 1)[1]: file for key, file in self.origins.items()}
+        origins: dict[str, str] = {}
+        for key, file in self.origins.items():
+            namespace, name = key.split(":", 1)
+            if name in origins:
+                raise DataError(
+                    f"the id is already used by a record in {origins[name]}; ids are unique across records, sources and facts",
+                    file=file,
+                    record=name,
+                    field="id",
+                )
+            origins[name] = file
+        _check_labels(entities, origins, self.shipped)
         _check_entities(entities, sources, origins)
         _check_facts(facts, entities, sources, origins)
+        _check_acyclic(facts, origins, self.shipped)
         graph = _graph(entities, facts)
-        _check_acyclic(graph, origins)
         meta = self.meta or {}
         version = meta.get("version")
         as_of = meta.get("as_of")
@@ -362,6 +626,53 @@ class _Reader:
             graph=graph,
         )
 
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _label_key(label: str) -> str:
+    """The form in which two labels are the same name: case and everything but letters and digits ignored."""
+    return _NOT_ALNUM.sub("", label.casefold())
+
+
+def _labelled(entity: Entity) -> Iterator[tuple[str, str]]:
+    """(field, label) for every name an entity answers to in lookups."""
+    yield "id", entity.id
+    yield "name", entity.name
+    yield from (("aliases", alias) for alias in entity.aliases)
+    yield from (("abbreviations", abbreviation) for abbreviation in entity.abbreviations)
+    if isinstance(entity, BillingCode):
+        yield "code", entity.code
+
+
+def _check_labels(entities: Mapping[str, Entity], origins: Mapping[str, str], shipped: set[str]) -> None:
+    """An overlay entity may not answer to a shipped entity's label; no two code systems share a label."""
+    owners: dict[str, Entity] = {}
+    for entity in entities.values():
+        if origins[entity.id] in shipped:
+            for _, label in _labelled(entity):
+                owners.setdefault(_label_key(label), entity)
+    systems: dict[str, str] = {}
+    for entity in entities.values():
+        file = origins[entity.id]
+        for field, label in _labelled(entity):
+            key = _label_key(label)
+            owner = owners.get(key)
+            if file not in shipped and owner is not None and owner.id != entity.id:
+                raise DataError(
+                    f"{_shown(label)} already names the shipped {owner.kind} {owner.id!r}; an overlay cannot "
+                    f"take over a shipped label (to change {owner.id!r} itself, give its id with replace = true)",
+                    file=file,
+                    record=entity.id,
+                    field=field,
+                )
+            if isinstance(entity, CodeSystem) and systems.setdefault(key, entity.id) != entity.id:
+                raise DataError(
+                    f"{_shown(label)} already names the code system {systems[key]!r}; code systems need distinct labels",
+                    file=file,
+                    record=entity.id,
+                    field=field,
+                )
 
 def _check_sources(cited: Iterable[str], sources: Mapping[str, Source], file: str, record: str) -> None:
     cited = tuple(cited)
@@ -440,11 +751,11 @@ def _check_facts(
             if ref not in entities:
                 fail(f"unknown entity {ref!r}", end)
         subject, obj = entities[fact.subject], entities[fact.object]
+        if fact.relation in _NO_SELF_LOOPS and fact.subject == fact.object:
+            fail(f"a fact from an entity to itself means nothing for {fact.relation}", "object")
         if fact.relation is Relation.IS_A:
             if subject.kind is not obj.kind:
                 fail(f"is_a joins entities of one kind, not {subject.kind} and {obj.kind}", "object")
-            if fact.subject == fact.object:
-                fail("an entity cannot be a kind of itself", "object")
         else:
             subject_kinds, object_kinds = RELATION_KINDS[fact.relation]
             if subject.kind not in subject_kinds:
@@ -490,22 +801,55 @@ def _graph(entities: Mapping[str, Entity], facts: Mapping[str, Fact]) -> nx.Mult
     return nx.freeze(graph)
 
 
-def _check_acyclic(graph: nx.MultiDiGraph, origins: Mapping[str, str]) -> None:
-    is_a = nx.subgraph_view(
-        graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["relation"] is Relation.IS_A
-    )
-    try:
-        cycle = nx.find_cycle(is_a)
-    except nx.NetworkXNoCycle:
-        return
-    first = cycle[0]
-    path = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
-    raise DataError(
-        f"is_a forms a cycle: {path}",
-        file=origins[first[2]],
-        record=first[2],
-        field="object",
-    )
+def _find_cycle(facts: Iterable[Fact]) -> list[Fact] | None:
+    """A list of facts leading from an entity back to it, if any: an iterative depth-first search."""
+    outgoing: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        outgoing[fact.subject].append(fact)
+    done: set[str] = set()
+    for root in list(outgoing):
+        if root in done:
+            continue
+        # The path from root: the entities on it, and the iterator of each one's facts still to follow.
+        on_path: dict[str, int] = {root: 0}
+        stack: list[tuple[str, Iterator[Fact]]] = [(root, iter(outgoing[root]))]
+        path: list[Fact] = []
+        while stack:
+            entity, pending = stack[-1]
+            fact = next(pending, None)
+            if fact is None:
+                stack.pop()
+                del on_path[entity]
+                done.add(entity)
+                if path:
+                    path.pop()
+            elif fact.object in on_path:
+                return [*path[on_path[fact.object]:], fact]
+            elif fact.object not in done:
+                on_path[fact.object] = len(stack)
+                stack.append((fact.object, iter(outgoing.get(fact.object, ()))))
+                path.append(fact)
+    return None
+
+
+def _check_acyclic(facts: Mapping[str, Fact], origins: Mapping[str, str], shipped: set[str]) -> None:
+    """No relation in ACYCLIC_RELATIONS leads back where it started; a cycle is blamed on an overlay fact in it."""
+    by_relation: dict[Relation, list[Fact]] = defaultdict(list)
+    for fact in facts.values():
+        if fact.relation in ACYCLIC_RELATIONS:
+            by_relation[fact.relation].append(fact)
+    for relation in ACYCLIC_RELATIONS:
+        cycle = _find_cycle(by_relation[relation])
+        if cycle is None:
+            continue
+        blamed = next((fact for fact in cycle if origins[fact.id] not in shipped), cycle[0])
+        path = " -> ".join([fact.subject for fact in cycle] + [cycle[0].subject])
+        raise DataError(
+            f"{relation} forms a cycle: {path}",
+            file=origins[blamed.id],
+            record=blamed.id,
+            field="object",
+        )
 
 
 def _shipped_root() -> Path:
@@ -517,14 +861,118 @@ def shipped_files() -> list[Path]:
     return sorted(_shipped_root().rglob("*.toml"))
 
 
+def _shipped_name(path: Path) -> str:
+    return f"mhtaxonomy/data/{path.relative_to(_shipped_root()).as_posix()}"
+
+
+def _overlay_path(overlay: str | Path) -> Path:
+    if not str(overlay).strip():
+        raise DataError("an empty path names no file; give the path of a TOML file", file=repr(str(overlay)))
+    return Path(overlay)
+
+
+def _read_all(overlays: Sequence[str | Path]) -> Dataset:
+    reader = _Reader()
+    for path in shipped_files():
+        reader.add_file(path, _shipped_name(path), shipped=True)
+    for overlay in overlays:
+        reader.add_file(_overlay_path(overlay), str(overlay), shipped=False)
+    return reader.dataset()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Loading makes many objects and frees few: collections during it are wasted work (measured 0.9x).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read(*overlays: str | Path) -> Dataset:
     """Read the shipped data, then each overlay file on top, and check the whole.
 
-    Raises :class:`DataError` on the first problem; nothing is returned then.
+    Parameters
+    ----------
+    overlays:
+        Paths of TOML files in the shipped format, read in order after the shipped data.
+
+    Returns
+    -------
+    Dataset
+        The validated records and facts, with the file each came from.
+
+    Raises
+    ------
+    DataError
+        On the first problem; nothing is returned then. A problem an overlay
+        causes names that overlay, even where it shows in a shipped record.
+
+    Examples
+    --------
+    >>> data = read()
+    >>> data.origins["lcsw"]
+    'mhtaxonomy/data/professions.toml'
+    >>> read("")
+    Traceback (most recent call last):
+    ...
+    mhtaxonomy.load.DataError: '': an empty path names no file; give the path of a TOML file
     """
-    reader = _Reader()
-    for path in shipped_files():
-        reader.add_file(path, shipped=True)
-    for overlay in overlays:
-        reader.add_file(Path(overlay), shipped=False)
-    return reader.dataset()
+    with _collector_paused():
+        try:
+            return _read_all(overlays)
+        except DataError as error:
+            if overlays and error.file in {_shipped_name(path) for path in shipped_files()}:
+                raise _blame_overlay(error, overlays) from None
+            raise
+
+
+def _blame_overlay(error: DataError, overlays: Sequence[str | Path]) -> DataError:
+    """The shipped data load alone, so the first overlay after which they fail is to blame."""
+    culprit = overlays[-1]
+    for count in range(1, len(overlays)):
+        try:
+            _read_all(overlays[:count])
+        except DataError:
+            culprit = overlays[count - 1]
+            break
+    return DataError(
+        f"this overlay breaks the shipped record {_shown(error.record)} in {error.file}: {error.message}",
+        file=str(culprit),
+        record=error.record,
+        field=error.field,
+    )
+
+
+def _printable(text: str) -> str:
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check overlay files: ``python -m mhtaxonomy.load FILE...``.
+
+    Prints ``OK`` with what was loaded and returns 0, or prints the
+    :class:`DataError` on stderr and returns 2.
+
+    >>> main([])
+    OK: ... entities, ... facts, ... sources
+    0
+    """
+    files = sys.argv[1:] if argv is None else list(argv)
+    try:
+        data = read(*files)
+    except DataError as error:
+        print(f"error: {_printable(str(error))}", file=sys.stderr)
+        return 2
+    print(f"OK: {len(data.entities)} entities, {len(data.facts)} facts, {len(data.sources)} sources")
+    return 0
+
+
+if __name__ == "__main__":
+    # Run the package's own copy of this module, so that its DataError is the one everybody catches.
+    from mhtaxonomy.load import main as _main
+
+    raise SystemExit(_main())

@@ -142,6 +142,19 @@ def _code_key(value: str) -> str:
     return value.replace(".", "").upper()
 
 
+# One end of a code: starts with a letter or digit; no spaces, no control characters.
+_CODE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._]*$")
+_SYSTEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to about ``limit`` characters so a huge bad value never floods a message."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"
+
+
 @attrs.frozen(kw_only=True)
 class Code:
     """An external identifier: a NUCC taxonomy code, an ICD-10-CM code or range.
@@ -168,8 +181,18 @@ class Code:
         """
         system, sep, value = text.partition(":")
         if not sep or not system.strip() or not value.strip():
-            raise ValueError(f"expected 'SYSTEM:value', got {text!r}")
-        return cls(system=system.strip(), value=value.strip())
+            raise ValueError(f"expected 'SYSTEM:value', got {_shown(text)}")
+        system, value = system.strip(), value.strip()
+        if not _SYSTEM.match(system):
+            raise ValueError(f"a code system is letters, digits, '.', '-' or '_', got {_shown(system)}")
+        ends = value.split("-")
+        if len(ends) > 2 or not all(_CODE_PART.match(end) for end in ends):
+            raise ValueError(
+                f"a code is letters and digits (dots allowed), or a range LOW-HIGH of two such codes, got {_shown(value)}"
+            )
+        if len(ends) == 2 and _code_key(ends[0]) > _code_key(ends[1]):
+            raise ValueError(f"the range {_shown(value)} starts after it ends; write it LOW-HIGH")
+        return cls(system=system, value=value)
 
     @property
     def is_range(self) -> bool:
@@ -395,6 +418,8 @@ class Fact:
     reason: str | None = None
     strength: str | None = None
     note: str | None = None
+    #: The overlay file the fact came from; ``None`` for the shipped data. Set by the loader, never by a data file.
+    origin: str | None = attrs.field(default=None, eq=False, repr=False)
 
     def holds_in(self, context: Context) -> bool:
         """Whether this fact applies in ``context``.
