@@ -161,11 +161,25 @@ def _show_answer(
     for entity in answer if members is None else members:
         show(entity, 2)
     _sources(tax, page, list(cited))
-    data = answer.to_dict(why=args.why)
+    data: dict[str, Any] = {"type": "answer", **answer.to_dict(why=args.why), "hints": []}
     del data["context"]  # the reply's context says what was applied
-    for member in data["members"]:
-        member["qualifiers"]["group"] = member["id"] in answer.groups
-    return {"type": "answer", **data, "hints": []}
+    if args.why:
+        _sources_once(tax, data, data["members"])
+    return data
+
+
+def _sources_once(tax: Taxonomy, data: dict[str, Any], explained: Sequence[dict[str, Any]]) -> None:
+    """Move the sources out of each explanation into one list for the whole result."""
+    cited: dict[str, None] = {}
+    for item in explained:
+        why = item["why"]
+        del why["sources"], why["question"]
+        cited.update(dict.fromkeys(source for fact in why["facts"] for source in fact["sources"]))
+    data["sources"] = [attrs.asdict(tax.source(s), value_serializer=_plain) for s in cited]
+
+
+def _plain(_: object, __: object, value: Any) -> Any:
+    return getattr(value, "value", value)
 
 
 def _hint(page: Page, result: dict[str, Any], text: str) -> None:
@@ -235,6 +249,7 @@ def requires_diagnosis(tax: Taxonomy, args: argparse.Namespace, page: Page) -> R
             page.line(f"- {explanation.describe(fact)}  [{', '.join(fact.sources)}]", indent=2)
         _sources(tax, page, list(dict.fromkeys(s for fact in explanation for s in fact.sources)))
         result["why"] = explanation.to_dict()
+        _sources_once(tax, result, [result])
     return Reply(result=result)
 
 
@@ -335,7 +350,7 @@ def _show_comparison(comparison: Comparison, page: Page, limit: int | None) -> N
         page.line("Different:")
     earlier: dict[tuple[Any, Any], str] = {}
     for row in comparison.differences:
-        if (row.a, row.b) in earlier:
+        if isinstance(row.a, frozenset) and (row.a, row.b) in earlier:
             page.line(f"{row.aspect}: the same as {earlier[row.a, row.b]}", indent=2)
             continue
         earlier[row.a, row.b] = row.aspect
