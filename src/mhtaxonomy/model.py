@@ -143,7 +143,7 @@ class Strength(enum.StrEnum):
     """How strongly a guideline recommends a treatment (the grade of a ``first_line_for`` fact).
 
     :attr:`Fact.grade` reads it from the fact's ``strength``; wording that is
-    not one of these grades is :attr:`OTHER` (the wording stays in ``strength``).
+    not one of these grades is ``OTHER`` (the wording stays in ``strength``).
 
     >>> Strength("strong") is Strength.STRONG
     True

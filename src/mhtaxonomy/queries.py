@@ -240,6 +240,10 @@ class Answer(collections.abc.Set):  # type: ignore[type-arg]
     """
 
     __slots__ = ("_tax", "_question", "_paths", "_sorted")
+    _tax: Taxonomy
+    _question: str
+    _paths: Mapping[str, Path]
+    _sorted: tuple[Entity, ...] | None
 
     def __init__(self, tax: Taxonomy, question: str, paths: Mapping[str, Path]) -> None:
         init = object.__setattr__

@@ -11,9 +11,10 @@ Bad input or a bad file prints one line on standard error (JSON with
 ``--json``) and exits with status 2; ``check-claim`` exits with 1 when it
 refuses the claim.
 
-The subcommands live in :mod:`mhtaxonomy.cli.commands` (each one function
-registered with :func:`~mhtaxonomy.cli.commands.command`); a module of further
-subcommands is listed in :data:`COMMAND_MODULES`.
+The subcommands live in ``mhtaxonomy.cli.commands``, each one function
+registered with its ``@command`` decorator; a module of further subcommands is
+listed in :data:`COMMAND_MODULES`. The terminal layout is in
+``mhtaxonomy.cli.render``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from .render import Page, clean, colour_wanted
 
 __all__ = ["COMMAND_MODULES", "SCHEMA_VERSION", "main"]
 
-#: The modules whose :func:`~mhtaxonomy.cli.commands.command` functions are subcommands.
+#: The modules (in this package) whose ``@command`` functions are subcommands.
 COMMAND_MODULES = ("commands",)
 
 #: The version of the ``--json`` output's schema (``output.schema.json``); raised on any change
@@ -73,7 +74,7 @@ class _Version(argparse.Action):
 def _parser() -> argparse.ArgumentParser:
     for module in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{module}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--jurisdiction", "-j", help="a state or territory: NM, US-NM or New Mexico")
     common.add_argument("--payer", "-p", help="a payer such as Medicare (see: mhtaxonomy list payers)")
     common.add_argument("--on", help="the date to answer for (YYYY-MM-DD; default today)")
@@ -127,7 +128,7 @@ def _context(tax: Taxonomy, view: Taxonomy, args: argparse.Namespace, reply: Rep
         value = getattr(context, option)
         unknown = option != "on" and not _mentions(tax, value)
         named = f"--{option} {tax.get(value).name if option != 'on' else value.isoformat()}"
-        other = args.run(_view(tax, args, leave_out=option), args, Page())
+        other: Reply = args.run(_view(tax, args, leave_out=option), args, Page())
         if _comparable(other.result) == _comparable(reply.result):
             reason = "the answer is the same without it"
             if unknown:
@@ -184,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tax = load(*args.data)
         view = _view(tax, args)
         page = Page(colour=colour_wanted(sys.stdout))
-        reply = args.run(view, args, page)
+        reply: Reply = args.run(view, args, page)
         context = _context(tax, view, args, reply)
     except (EntityLookupError, DataError, ValueError, TypeError, OSError, RecursionError) as error:
         return _fail(_describe(error), type(error).__name__, args.command, as_json)

@@ -85,7 +85,9 @@ def command(name: str, help: str, *arguments: Argument) -> Callable[[Run], Run]:
 
 def _terms(tax: Taxonomy, terms: Qualifiers) -> list[str]:
     """The qualifiers of a member in words, the context's own limits left out."""
-    name = lambda ref: tax.get(ref).name  # noqa: E731
+    def name(ref: str) -> str:
+        return tax.get(ref).name
+
     words = ["group"] if terms.group else []
     if terms.supervised:
         words.append("only under supervision")
@@ -280,8 +282,8 @@ def requirements(tax: Taxonomy, args: argparse.Namespace, page: Page) -> Reply:
 
 
 def _fact_line(tax: Taxonomy, fact: Fact) -> str:
-    name = lambda ref: tax.get(ref).name  # noqa: E731
-    return f"- {name(fact.subject)} {fact.relation.phrase} {name(fact.object)}  [{', '.join(fact.sources)}]"
+    subject, object_ = tax.get(fact.subject).name, tax.get(fact.object).name
+    return f"- {subject} {fact.relation.phrase} {object_}  [{', '.join(fact.sources)}]"
 
 
 def _entity_dict(entity: Entity) -> dict[str, Any]:
