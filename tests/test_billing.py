@@ -544,7 +544,7 @@ def test_cli_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert "90834" in capsys.readouterr().out
     assert main(["code", "110", "--service", "crisis psychotherapy", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [(item["code"], item["units"]) for item in data] == [("90839", 1), ("90840", 2)]
+    assert [(item["code"], item["units"]) for item in data["result"]["codes"]] == [("90839", 1), ("90840", 2)]
 
 
 def test_cli_who_can_bill(capsys: pytest.CaptureFixture[str]) -> None:
