@@ -354,3 +354,17 @@ def test_json_members_match_the_api(capsys: pytest.CaptureFixture[str], tax: mht
     assert _members(data) == tax.where(on="2025-06-01").who_can_provide("CBT").ids
     lcsw = next(m for m in data["result"]["members"] if m["id"] == "lcsw")
     assert lcsw["why"]["facts"] and {s["id"] for s in data["result"]["sources"]} >= set(lcsw["why"]["facts"][0]["sources"])
+
+
+def test_help_lists_every_command_and_each_command_its_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listing = capsys.readouterr().out
+    assert all(name in listing for name in COMMANDS)
+    for command in COMMANDS.values():
+        with pytest.raises(SystemExit):
+            main([command.name, "--help"])
+        text = capsys.readouterr().out
+        assert "--jurisdiction" in text and "--json" in text
+        for argument in command.arguments:
+            assert argument.options.get("metavar", argument.flags[0]) in text

@@ -71,7 +71,13 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(wanted: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``wanted`` (a command's name), only that command's arguments are built.
+
+    Building every subcommand's arguments costs more than answering most questions
+    (argparse looks up translations for each), so the others get a bare parser that
+    still lists them in ``--help`` and among the valid choices.
+    """
     for module in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{module}")
     common = _Parser(add_help=False)
@@ -90,8 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS.values():
-        sub = subcommands.add_parser(command.name, help=command.help, description=command.help, parents=[common])
-        for argument in command.arguments:
+        full = wanted not in COMMANDS or wanted == command.name
+        sub = subcommands.add_parser(
+            command.name, help=command.help, description=command.help, parents=[common] if full else []
+        )
+        for argument in command.arguments if full else ():
             sub.add_argument(*argument.flags, **argument.options)
         sub.set_defaults(run=command.run)
     return parser
@@ -178,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in arguments
     try:
-        args = _parser().parse_args(arguments)
+        wanted = next((argument for argument in arguments if not argument.startswith("-")), None)
+        args = _parser(wanted).parse_args(arguments)
     except _UsageError as error:
         return _fail(error.message, "UsageError", None, as_json, usage=error.usage)
     try:
