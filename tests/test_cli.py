@@ -271,16 +271,18 @@ def test_bad_data_files_are_one_line_errors(
     if problem == "directory":
         path = tmp_path
     elif problem == "empty path":
-        path = Path("")
+        path = Path()
     elif problem == "not UTF-8":
         path.write_bytes(b'[[payer]]\nid = "\xff\xfe"\n')
     elif problem == "not TOML":
         path.write_text("[[payer]\n", encoding="utf-8")
     else:
         path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
-    status, out, err = run(capsys, "stats", "--data", str(path))
+    target = "" if problem == "empty path" else str(path)
+    status, out, err = run(capsys, "stats", "--data", target)
     assert status == 2 and not out
     assert err.startswith("mhtaxonomy: error: ") and err.count("\n") == 1
+    assert (target or "empty") in err
 
 
 def test_control_characters_from_data_are_escaped(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

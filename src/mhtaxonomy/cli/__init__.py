@@ -182,6 +182,16 @@ def _describe(error: BaseException) -> str:
     return str(error)
 
 
+def _load(paths: Sequence[str]) -> Taxonomy:
+    """The taxonomy with the ``--data`` files; a failure the loader does not name a file for names them."""
+    try:
+        return load(*paths)
+    except (DataError, OSError):
+        raise
+    except (ValueError, RecursionError) as error:
+        raise ValueError(f"cannot read {', '.join(repr(p) for p in paths)}: {_describe(error)}") from error
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -192,7 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as error:
         return _fail(error.message, "UsageError", None, as_json, usage=error.usage)
     try:
-        tax = load(*args.data)
+        if any(not path.strip() for path in args.data):
+            raise ValueError("--data needs the path of a TOML file, got an empty one")
+        tax = _load(args.data)
         view = _view(tax, args)
         page = Page(colour=colour_wanted(sys.stdout))
         reply: Reply = args.run(view, args, page)
