@@ -370,3 +370,11 @@ def test_help_lists_every_command_and_each_command_its_arguments(capsys: pytest.
         assert "--jurisdiction" in text and "--json" in text
         for argument in command.arguments:
             assert argument.options.get("metavar", argument.flags[0]) in text
+
+
+def test_a_place_the_data_know_nothing_about_is_named(capsys: pytest.CaptureFixture[str], tax: mht.Taxonomy) -> None:
+    mentioned = {ref for f in tax.facts() for ref in (f.subject, f.object, *(f.jurisdictions or ()))}
+    silent = next(j for j in tax.entities(mht.Kind.JURISDICTION) if j.id not in mentioned)
+    _, out, _ = run(capsys, "who-can-provide", "prescribing", "--jurisdiction", silent.id, "--json")
+    notes = json.loads(out)["context"]["notes"]
+    assert len(notes) == 1 and f"no fact specific to {silent.name}" in notes[0]["reason"]

@@ -141,10 +141,10 @@ def _context(tax: Taxonomy, view: Taxonomy, args: argparse.Namespace, reply: Rep
         if _comparable(other.result) == _comparable(reply.result):
             reason = "the answer is the same without it"
             if unknown:
-                reason += f"; the data have no fact about {tax.get(value).name}"
+                reason += f"; the data have no fact specific to {tax.get(value).name}"
             no_effect.append({"option": option, "reason": reason, "text": f"{named}: {reason}"})
         elif unknown:
-            reason = f"the data have no fact about {tax.get(value).name}; only facts limited to elsewhere were left out"
+            reason = f"the data have no fact specific to {tax.get(value).name}: the answer rests on the general facts alone"
             no_effect.append({"option": option, "reason": reason, "text": f"{named}: {reason}"})
     return {
         "jurisdiction": context.jurisdiction,

@@ -557,7 +557,7 @@ def _kind_names() -> dict[str, Kind]:
 )
 def list_kind(tax: Taxonomy, args: argparse.Namespace, page: Page) -> Reply:
     kind = _kind_names()[args.kind]
-    entities = tax.entities(kind)
+    entities = sorted(tax.entities(kind), key=lambda e: (e.name.casefold(), e.id))
     page.heading(f"{len(entities)} {args.kind}:")
     for entity in entities:
         shown = entity.code if isinstance(entity, BillingCode) else entity.id
