@@ -6,11 +6,11 @@ the reason and its sources.
 
 The check has two parts, each a question to the taxonomy in one context:
 
-1. Scope of practice: does the profession appear in ``who_can_provide(service)``
-   in a view of the state and date, and may it do so on its own or only under
-   supervision?
-2. Payment: for each billing code that bills the service, does the profession
-   appear in ``who_can_bill(code)`` in a view of the payer and date?
+1. Scope of practice: ``can_provide(profession, service)`` in a view of the
+   state and date, a verdict that says yes or no, on what terms (on their own
+   or only under supervision) and why.
+2. Payment: for each billing code that bills the service,
+   ``can_bill(profession, code)`` in a view of the payer and date.
 
 Run it with no arguments for a few worked cases, or ask your own::
 
@@ -24,34 +24,29 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Iterable
-
-import attrs
 
 import mhtaxonomy as mht
 
 
-@attrs.frozen(kw_only=True)
-class Verdict:
-    """The outcome of one check: may offer, on what terms, and why."""
-
-    allowed: bool
-    summary: str
-    reasons: tuple[str, ...]
-
-
-def _sources(facts: Iterable[mht.Fact]) -> str:
-    return ", ".join(dict.fromkeys(source for fact in facts for source in fact.sources))
+def _reasons(verdict: mht.Verdict, label: str) -> list[str]:
+    """Each fact behind a yes, in words with its sources (``Verdict.explanation``)."""
+    explanation = verdict.explanation
+    if explanation is None:
+        return []
+    return [f"{label}: {explanation.describe(fact)} [{', '.join(fact.sources)}]" for fact in explanation]
 
 
-def _sentence(tax: mht.Taxonomy, fact: mht.Fact) -> str:
-    """One fact as words, with the dates it holds between and its sources."""
-    text = f"{tax.get(fact.subject).name} {fact.relation.phrase} {tax.get(fact.object).name}"
-    if fact.valid_from:
-        text += f" from {fact.valid_from.isoformat()}"
-    if fact.valid_until:
-        text += f" until {fact.valid_until.isoformat()}"
-    return f"{text} [{_sources([fact])}]"
+def _recognitions(tax: mht.Taxonomy, who: mht.Entity, payer: str) -> list[str]:
+    """Why a payer does not pay: every recognition fact about the profession, whatever its dates."""
+    facts = [fact for holder in (who, *tax.broader(who)) for fact in tax.facts(payer, mht.Relation.RECOGNIZES, holder)]
+    sentences = [
+        f"payment: {tax.get(f.subject).name} recognizes {tax.get(f.object).name}"
+        + (f" from {f.valid_from.isoformat()}" if f.valid_from else "")
+        + (f" until {f.valid_until.isoformat()}" if f.valid_until else "")
+        + f" [{', '.join(f.sources)}]"
+        for f in facts
+    ]
+    return sentences or [f"payment: no fact says {tax.get(payer).name} recognizes {who.name} as a billing provider"]
 
 
 def check(
@@ -62,67 +57,41 @@ def check(
     state: str | None = None,
     payer: str | None = None,
     on: str | dt.date | None = None,
-) -> Verdict:
-    """Whether ``profession`` may offer ``service`` in ``state``, paid by ``payer``, on ``on``."""
-    who = tax.get(profession)
-    what = tax.get(service)
+) -> tuple[bool, str, list[str]]:
+    """Whether ``profession`` may offer ``service`` in ``state``, paid by ``payer``, on ``on``.
+
+    Returns the yes or no, a one-line summary and the reasons.
+    """
     where = tax.where(jurisdiction=state, on=on)
+    who, what = tax.get(profession), tax.get(service)
     place = f" in {where.get(state).name}" if state else ""
-    providers = where.who_can_provide(what)
-    if who not in providers:
-        return Verdict(
-            allowed=False,
-            summary=f"No: {who.name} may not provide {what.name}{place}.",
-            reasons=("no credential the profession holds authorizes it here",),
-        )
-    scope = providers.why(who)
-    terms = "only under a licensed supervisor" if any(f.supervised for f in scope) else "on their own licence"
-    reasons = [f"scope: {'; '.join(_sentence(tax, fact) for fact in scope)}"]
+    scope = where.can_provide(who, what)
+    if scope.qualifiers is None:
+        return False, f"No: {who.name} may not provide {what.name}{place}.", [str(scope)]
+    terms = "only under a licensed supervisor" if scope.qualifiers.supervised else "on their own licence"
+    reasons = _reasons(scope, "scope")
     if payer is None:
-        return Verdict(allowed=True, summary=f"Yes: {who.name} may provide {what.name}{place}, {terms}.", reasons=tuple(reasons))
+        return True, f"Yes: {who.name} may provide {what.name}{place}, {terms}.", reasons
 
     paying = where.where(payer=payer)
     payer_name, day = tax.get(payer).name, paying.context.date.isoformat()
     services = {what.id, *tax.narrower(what).ids}
     codes = sorted({fact.subject for fact in tax.facts(relation="bills") if fact.object in services})
-    billable: list[str] = []
-    payment: dict[str, mht.Fact] = {}
-    for code in codes:
-        billers = paying.who_can_bill(code)
-        if who in billers:
-            billable.append(tax.get(code).code)
-            for fact in billers.why(who):
-                if fact.relation in (mht.Relation.RECOGNIZES, mht.Relation.COVERS):
-                    payment.setdefault(fact.id, fact)
-    if not billable:
-        # Say why, from every recognition fact about the profession, whatever its dates.
-        recognitions = [
-            fact
-            for holder in (who, *tax.broader(who))
-            for fact in tax.facts(payer, mht.Relation.RECOGNIZES, holder)
-        ]
-        reasons += [f"payment: {_sentence(tax, fact)}" for fact in recognitions] or [
-            f"payment: no fact says {payer_name} recognises {who.name} as a billing provider"
-        ]
-        return Verdict(
-            allowed=False,
-            summary=f"In scope but not billable: {who.name} may provide {what.name}{place}, {terms}, "
+    billable = {code: paying.can_bill(who, code) for code in codes}
+    paid = [tax.get(code, kind=mht.BillingCode).code for code, verdict in billable.items() if verdict]
+    if not paid:
+        return (
+            False,
+            f"In scope but not billable: {who.name} may provide {what.name}{place}, {terms}, "
             f"but {payer_name} does not pay them for it on {day}.",
-            reasons=tuple(reasons),
+            reasons + _recognitions(tax, who, payer),
         )
-    recognized = [fact for fact in payment.values() if fact.relation is mht.Relation.RECOGNIZES]
-    covered = [fact for fact in payment.values() if fact.relation is mht.Relation.COVERS]
-    reasons += [f"payment: {_sentence(tax, fact)}" for fact in recognized]
-    count = f"{len(billable)} of the {len(codes)} codes for {what.name} and its kinds"
-    if covered:
-        reasons.append(f"payment: {payer_name} covers {count} that they may bill [{_sources(covered)}]")
-    else:
-        reasons.append(f"payment: no coverage rule in the data limits {count} under {payer_name}")
-    return Verdict(
-        allowed=True,
-        summary=f"Yes: {who.name} may provide {what.name}{place}, {terms}, and bill {payer_name} "
-        f"on {day} with {', '.join(billable)}.",
-        reasons=tuple(reasons),
+    first = next(verdict for verdict in billable.values() if verdict)
+    payment = [r for r in _reasons(first, "payment") if " recognizes " in r or " covers " in r]
+    return (
+        True,
+        f"Yes: {who.name} may provide {what.name}{place}, {terms}, and bill {payer_name} on {day} with {', '.join(paid)}.",
+        reasons + payment,
     )
 
 
@@ -138,11 +107,11 @@ EXAMPLES = (
 
 
 def _report(tax: mht.Taxonomy, profession: str, service: str, state: str | None, payer: str | None, on: str | None) -> None:
-    verdict = check(tax, profession, service, state=state, payer=payer, on=on)
+    _, summary, reasons = check(tax, profession, service, state=state, payer=payer, on=on)
     context = ", ".join(part for part in (state, payer, on) if part)
     print(f"{profession} / {service}" + (f" ({context})" if context else ""))
-    print(f"  {verdict.summary}")
-    for reason in verdict.reasons:
+    print(f"  {summary}")
+    for reason in reasons:
         print(f"    - {reason}")
 
 

@@ -91,7 +91,7 @@ def test_answers_behave_as_sets(tax: mht.Taxonomy) -> None:
     names = [e.name for e in answer]
     assert names == sorted(names, key=str.casefold)
     both = answer & tax.who_can_provide("psychotherapy")
-    assert isinstance(both, frozenset) and tax.get("psychiatrist") in both
+    assert isinstance(both, mht.Answer) and tax.get("psychiatrist") in both and both.why("psychiatrist")
 
 
 def test_answers_serialise_to_json(tax: mht.Taxonomy) -> None:

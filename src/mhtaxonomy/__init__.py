@@ -33,8 +33,9 @@ from .model import (
     Service,
     Source,
     SourceQuality,
+    Strength,
 )
-from .queries import Answer, Comparison, Explanation, Row
+from .queries import Answer, Comparison, Explanation, Qualifiers, Row, Verdict
 from .taxonomy import (
     AmbiguousEntityError,
     EntityLookupError,
@@ -74,6 +75,7 @@ __all__ = [
     "PayerType",
     "Problem",
     "Profession",
+    "Qualifiers",
     "ReferralReason",
     "Relation",
     "Requirement",
@@ -81,8 +83,10 @@ __all__ = [
     "Service",
     "Source",
     "SourceQuality",
+    "Strength",
     "Taxonomy",
     "UnknownEntityError",
+    "Verdict",
     "WrongKindError",
     "__version__",
     "load",

@@ -382,7 +382,7 @@ def who_can_bill(tax: Taxonomy, code: Ref) -> Answer:
     payer = tax.context.payer
     to = f" to {tax._entity(payer).name}" if payer else ""
     question = f"who can bill {entity.code} ({entity.name}){to} on {tax.context.date.isoformat()}"
-    return queries.Answer(tax, question, paths)
+    return queries.Answer(tax, question, queries._with_groups(tax, paths))  # groups listed as who_can_provide lists them
 
 
 # -- which code for a session ------------------------------------------------------------------

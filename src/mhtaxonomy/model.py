@@ -39,6 +39,7 @@ __all__ = [
     "Service",
     "Source",
     "SourceQuality",
+    "Strength",
 ]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -136,6 +137,23 @@ class SourceQuality(enum.StrEnum):
     SECONDARY = "secondary"
     MIXED = "mixed"
     SEED = "seed"
+
+
+class Strength(enum.StrEnum):
+    """How strongly a guideline recommends a treatment (the grade of a ``first_line_for`` fact).
+
+    :attr:`Fact.grade` reads it from the fact's ``strength``; wording that is
+    not one of these grades is ``OTHER`` (the wording stays in ``strength``).
+
+    >>> Strength("strong") is Strength.STRONG
+    True
+    """
+
+    STRONG = "strong"
+    CONDITIONAL = "conditional"
+    RECOMMENDED = "recommended"
+    FIRST_LINE = "first-line"
+    OTHER = "other"
 
 
 def _code_key(value: str) -> str:
@@ -439,6 +457,21 @@ class Fact:
         if self.valid_from is not None and day < self.valid_from:
             return False
         return self.valid_until is None or day < self.valid_until
+
+    @property
+    def grade(self) -> Strength | None:
+        """The ``strength`` as a :class:`Strength`: ``None`` if there is none, ``OTHER`` if it is not a grade.
+
+        >>> Fact(id="x", subject="a", relation=Relation.FIRST_LINE_FOR, object="b", sources=("S",),
+        ...      strength="conditional").grade
+        <Strength.CONDITIONAL: 'conditional'>
+        """
+        if self.strength is None:
+            return None
+        try:
+            return Strength(self.strength)
+        except ValueError:
+            return Strength.OTHER
 
     @property
     def qualifiers(self) -> dict[str, Any]:

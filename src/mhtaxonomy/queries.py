@@ -13,8 +13,10 @@ services; a modality is provided through the services it is a ``form_of``.
 from __future__ import annotations
 
 import collections.abc
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+import datetime as dt
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
@@ -26,6 +28,7 @@ from .model import (
     Profession,
     Relation,
     Source,
+    Strength,
 )
 
 if TYPE_CHECKING:
@@ -36,7 +39,9 @@ __all__ = [
     "Answer",
     "Comparison",
     "Explanation",
+    "Qualifiers",
     "Row",
+    "Verdict",
     "broader",
     "compare",
     "narrower",
@@ -81,6 +86,64 @@ def _describe_fact(fact: Fact, name: Callable[[str], str]) -> str:
     return text
 
 
+def _narrowest(sets: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    """What every set allows (``None`` is no limit), or ``None`` if none limits."""
+    limits = [s for s in sets if s is not None]
+    return frozenset.intersection(*limits) if limits else None
+
+
+@attrs.frozen(kw_only=True)
+class Qualifiers:
+    """The terms on which one member is in an answer, read from every fact of its chain.
+
+    A member holds only under supervision if any fact on its chain does; it is
+    limited to the places and payers every fact allows (``None``: no limit) and
+    to the dates they all hold; ``group`` marks a group of professions
+    (*therapist*) rather than one profession. For a treatment, ``strength`` is
+    the guideline's grade, ``grading`` its own wording, and ``guidelines`` the
+    sources of the recommendation.
+
+    >>> import mhtaxonomy as mht
+    >>> tax = mht.load()
+    >>> tax.who_can_provide("psychotherapy").qualifiers("LMSW").supervised
+    True
+    >>> tax.treatments_for("PTSD").qualifiers("EMDR").strength
+    <Strength.STRONG: 'strong'>
+    """
+
+    supervised: bool = False
+    jurisdictions: frozenset[str] | None = None
+    payers: frozenset[str] | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    group: bool = False
+    strength: Strength | None = None
+    grading: str | None = None
+    guidelines: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, member: Entity, facts: Sequence[Fact]) -> Qualifiers:
+        """The qualifiers of ``member`` reached through ``facts``."""
+        starts = [f.valid_from for f in facts if f.valid_from is not None]
+        ends = [f.valid_until for f in facts if f.valid_until is not None]
+        graded = next((f for f in facts if f.relation is Relation.FIRST_LINE_FOR), None)
+        return cls(
+            supervised=any(f.supervised for f in facts),
+            jurisdictions=_narrowest(f.jurisdictions for f in facts),
+            payers=_narrowest(f.payers for f in facts),
+            valid_from=max(starts, default=None),
+            valid_until=min(ends, default=None),
+            group=isinstance(member, Profession) and member.group,
+            strength=graded.grade if graded else None,
+            grading=graded.strength if graded else None,
+            guidelines=graded.sources if graded else (),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: every qualifier, ``null`` where there is no limit."""
+        return attrs.asdict(self, value_serializer=_json_value)
+
+
 @attrs.frozen(kw_only=True)
 class Explanation:
     """The facts that put one member into an answer, each with its sources.
@@ -101,14 +164,26 @@ class Explanation:
     def __len__(self) -> int:
         return len(self.facts)
 
+    @property
+    def qualifiers(self) -> Qualifiers:
+        """The terms the facts put on the member (see :class:`Qualifiers`)."""
+        return Qualifiers.of(self.member, self.facts)
+
+    def name(self, entity_id: str) -> str:
+        """The name of an entity the facts mention."""
+        return self._names[entity_id]
+
+    def describe(self, fact: Fact) -> str:
+        """One of the facts as a sentence with its qualifiers, without its sources."""
+        return _describe_fact(fact, self.name)
+
     def lines(self) -> list[str]:
         """The explanation as lines of text."""
-        name = self._names.__getitem__
         lines = [f"{self.member.name}: {self.question}"]
         if not self.facts:
             lines.append("  (the entity asked about itself)")
         for fact in self.facts:
-            lines.append(f"  - {_describe_fact(fact, name)}  [{', '.join(fact.sources)}]")
+            lines.append(f"  - {self.describe(fact)}  [{', '.join(fact.sources)}]")
             if fact.note:
                 lines.append(f"      note: {fact.note}")
         if self.sources:
@@ -146,15 +221,47 @@ def _fact_dict(fact: Fact) -> dict[str, Any]:
 class Answer(collections.abc.Set):  # type: ignore[type-arg]
     """A set of entities answering one question, each with the facts behind it.
 
-    Supports ``in`` (with an entity or any reference :meth:`Taxonomy.get
-    <mhtaxonomy.Taxonomy.get>` accepts), iteration (sorted by name), ``len`` and
-    the set operators (which return plain ``frozenset`` objects).
+    An answer cannot be changed. It supports ``in`` (with an entity or any
+    reference :meth:`Taxonomy.get <mhtaxonomy.Taxonomy.get>` accepts; a
+    reference that names nothing is simply not in it), iteration and indexing
+    (sorted by name, then id), ``len`` and the set operators. ``&``, ``|``,
+    ``-`` and ``^`` between answers give an answer whose members keep their
+    ``why()`` (from the left-hand answer where both have the member); ``&``
+    and ``-`` also take any iterable of entities.
+
+    >>> import mhtaxonomy as mht
+    >>> tax = mht.load()
+    >>> both = tax.who_can_provide("prescribing") & tax.who_can_provide("psychotherapy")
+    >>> "psychiatrist" in both, "xyzzy" in both, len(both.why("psychiatrist")) > 0
+    (True, False, True)
+    >>> print(tax.who_can_provide("prescribing") - tax.who_can_provide("prescribing"))
+    who can provide Prescribing medication, but not who can provide Prescribing medication:
+      (nothing)
     """
 
+    __slots__ = ("_tax", "_question", "_paths", "_sorted")
+    _tax: Taxonomy
+    _question: str
+    _paths: Mapping[str, Path]
+    _sorted: tuple[Entity, ...] | None
+
     def __init__(self, tax: Taxonomy, question: str, paths: Mapping[str, Path]) -> None:
-        self._tax = tax
-        self.question = question
-        self._paths = dict(paths)
+        init = object.__setattr__
+        init(self, "_tax", tax)
+        init(self, "_question", question)
+        init(self, "_paths", types.MappingProxyType(dict(paths)))
+        init(self, "_sorted", None)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"an Answer cannot be changed (tried to set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"an Answer cannot be changed (tried to delete {name!r})")
+
+    @property
+    def question(self) -> str:
+        """The question, in words."""
+        return self._question
 
     @classmethod
     def _from_iterable(cls, it: Iterable[Entity]) -> frozenset[Entity]:  # type: ignore[override]
@@ -164,12 +271,31 @@ class Answer(collections.abc.Set):  # type: ignore[type-arg]
         if isinstance(item, Entity):
             return item.id in self._paths and self._tax._entity(item.id) == item
         if isinstance(item, str):
-            return self._tax.get(item).id in self._paths
+            try:
+                return self._tax.get(item).id in self._paths
+            except KeyError:  # names nothing, or several things: not a member, as with a set
+                return False
         return False
 
+    def _members(self) -> tuple[Entity, ...]:
+        if self._sorted is None:
+            members = (self._tax._entity(i) for i in self._paths)
+            object.__setattr__(self, "_sorted", tuple(sorted(members, key=lambda e: (e.name.casefold(), e.id))))
+        assert self._sorted is not None
+        return self._sorted
+
     def __iter__(self) -> Iterator[Entity]:
-        members = (self._tax._entity(i) for i in self._paths)
-        return iter(sorted(members, key=lambda e: (e.name.casefold(), e.id)))
+        return iter(self._members())
+
+    @overload
+    def __getitem__(self, index: int) -> Entity: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Entity, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Entity | tuple[Entity, ...]:
+        """The members in iteration order: ``answer[0]`` is the first by name."""
+        return self._members()[index]
 
     def __len__(self) -> int:
         return len(self._paths)
@@ -187,15 +313,23 @@ class Answer(collections.abc.Set):  # type: ignore[type-arg]
         """The members' names, sorted."""
         return [entity.name for entity in self]
 
+    @property
+    def groups(self) -> frozenset[str]:
+        """The ids of the members that are groups of professions (such as *therapist*)."""
+        return frozenset(e.id for e in self if isinstance(e, Profession) and e.group)
+
+    def _path(self, member: Ref) -> tuple[Entity, Path]:
+        entity = self._tax.get(member)
+        if entity.id not in self._paths:
+            raise KeyError(f"{entity.name!r} is not in the answer to: {self.question}")
+        return entity, self._paths[entity.id]
+
     def why(self, member: Ref) -> Explanation:
         """The chain of facts, with sources, that puts ``member`` in this answer.
 
         Raises ``KeyError`` if ``member`` is not in the answer.
         """
-        entity = self._tax.get(member)
-        if entity.id not in self._paths:
-            raise KeyError(f"{entity.name!r} is not in the answer to: {self.question}")
-        facts = self._paths[entity.id]
+        entity, facts = self._path(member)
         cited = dict.fromkeys(source for fact in facts for source in fact.sources)
         ids = {entity.id} | {fact.subject for fact in facts} | {fact.object for fact in facts}
         ids |= {ref for fact in facts for ref in (*(fact.jurisdictions or ()), *(fact.payers or ()), fact.reason) if ref}
@@ -204,14 +338,61 @@ class Answer(collections.abc.Set):  # type: ignore[type-arg]
             member=entity,
             facts=facts,
             sources=tuple(self._tax.source(s) for s in cited),
-            names={i: self._tax._entity(i).name for i in ids},
+            names={i: self._tax._entity(i).name for i in ids if i in self._tax._data.entities},
         )
 
+    def qualifiers(self, member: Ref) -> Qualifiers:
+        """The terms on which ``member`` is in this answer (see :class:`Qualifiers`).
+
+        Raises ``KeyError`` if ``member`` is not in the answer.
+        """
+        entity, facts = self._path(member)
+        return Qualifiers.of(entity, facts)
+
+    def _ids_of(self, other: object) -> frozenset[str] | None:
+        if isinstance(other, Answer):
+            if other._tax._data is not self._tax._data:
+                raise ValueError("answers from different data cannot be combined")
+            return other.ids
+        if isinstance(other, collections.abc.Iterable):
+            return frozenset(item.id for item in other if isinstance(item, Entity))
+        return None
+
+    def _keep(self, ids: Iterable[str], how: str, other: object) -> Answer:
+        kept = {i: self._paths[i] for i in ids if i in self._paths}
+        if isinstance(other, Answer):
+            kept.update((i, other._paths[i]) for i in ids if i not in kept and i in other._paths)
+        asked = other.question if isinstance(other, Answer) else "the entities given"
+        return Answer(self._tax, f"{self.question}, {how} {asked}", kept)
+
+    def __and__(self, other: object) -> Answer:
+        ids = self._ids_of(other)
+        return NotImplemented if ids is None else self._keep(self.ids & ids, "and also", other)
+
+    def __sub__(self, other: object) -> Answer:
+        ids = self._ids_of(other)
+        return NotImplemented if ids is None else self._keep(self.ids - ids, "but not", other)
+
+    def __or__(self, other: object) -> Answer:
+        if not isinstance(other, Answer):
+            return NotImplemented
+        return self._keep(self.ids | self._ids_of(other), "or", other)  # type: ignore[operator]
+
+    def __xor__(self, other: object) -> Answer:
+        if not isinstance(other, Answer):
+            return NotImplemented
+        return self._keep(self.ids ^ self._ids_of(other), "or else, not both,", other)  # type: ignore[operator]
+
     def to_dict(self, why: bool = False) -> dict[str, Any]:
-        """A JSON-ready form of the answer, with each member's explanation if ``why``."""
+        """A JSON-ready form of the answer: each member with its qualifiers, and its explanation if ``why``."""
         members = []
         for entity in self:
-            item: dict[str, Any] = {"id": entity.id, "name": entity.name, "kind": entity.kind.value}
+            item: dict[str, Any] = {
+                "id": entity.id,
+                "name": entity.name,
+                "kind": entity.kind.value,
+                "qualifiers": self.qualifiers(entity).to_dict(),
+            }
             if why:
                 item["why"] = self.why(entity).to_dict()
             members.append(item)
@@ -230,7 +411,60 @@ class Answer(collections.abc.Set):  # type: ignore[type-arg]
         return f"<Answer {self.question!r}: {', '.join(self.names) or 'nothing'}>"
 
     def __str__(self) -> str:
-        return "\n".join([f"{self.question}:", *(f"  {name}" for name in self.names)] or ["  (nothing)"])
+        return "\n".join([f"{self.question}:", *([f"  {name}" for name in self.names] or ["  (nothing)"])])
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Verdict:
+    """A yes or no that explains itself: is ``subject`` in ``answer``?
+
+    Truthy when it is. ``explanation`` and ``qualifiers`` are those of the
+    subject in the answer (``None`` for a no); ``str()`` says yes or no, on
+    what terms, and the facts.
+
+    >>> import mhtaxonomy as mht
+    >>> verdict = mht.load().can_provide("LMSW", "psychotherapy")
+    >>> bool(verdict), verdict.qualifiers.supervised
+    (True, True)
+    >>> print(mht.load().can_provide("life coach", "psychotherapy"))
+    no: Life coach is not among who can provide Psychotherapy
+    """
+
+    subject: Entity
+    answer: Answer
+
+    def __bool__(self) -> bool:
+        return self.subject.id in self.answer.ids
+
+    @property
+    def explanation(self) -> Explanation | None:
+        """The facts behind a yes; ``None`` for a no."""
+        return self.answer.why(self.subject) if self else None
+
+    @property
+    def qualifiers(self) -> Qualifiers | None:
+        """The terms of a yes (supervision, places, dates); ``None`` for a no."""
+        return self.answer.qualifiers(self.subject) if self else None
+
+    def __str__(self) -> str:
+        explanation = self.explanation
+        if explanation is None:
+            return f"no: {self.subject.name} is not among {self.answer.question}"
+        terms = " (only under supervision)" if explanation.qualifiers.supervised else ""
+        lines = [f"yes: {self.subject.name} is among {self.answer.question}{terms}"]
+        lines.extend(f"  - {explanation.describe(fact)}  [{', '.join(fact.sources)}]" for fact in explanation)
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: the verdict, the subject, and the qualifiers and facts of a yes."""
+        explanation = self.explanation
+        return {
+            "verdict": bool(self),
+            "subject": self.subject.id,
+            "question": self.answer.question,
+            "qualifiers": explanation.qualifiers.to_dict() if explanation else None,
+            "facts": [_fact_dict(fact) for fact in explanation] if explanation else [],
+        }
 
 
 # -- traversal helpers ------------------------------------------------------------
@@ -549,6 +783,10 @@ def titles(tax: Taxonomy, profession: Ref, jurisdiction: Any = None) -> Answer:
 # -- comparison ------------------------------------------------------------------
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == frozenset()
+
+
 @attrs.frozen(kw_only=True)
 class Row:
     """One aspect of a comparison: its value for each side, and what both share."""
@@ -559,8 +797,18 @@ class Row:
 
     @property
     def same(self) -> bool:
-        """Whether both sides have the same value."""
-        return bool(self.a == self.b)
+        """Whether both sides have the same value; a row empty on both sides is the same."""
+        return bool(self.a == self.b) or (_empty(self.a) and _empty(self.b))
+
+    @property
+    def only_a(self) -> frozenset[Any]:
+        """What only side ``a`` has (for sets; empty otherwise)."""
+        return self.a - self.b if isinstance(self.a, frozenset) and isinstance(self.b, frozenset) else frozenset()
+
+    @property
+    def only_b(self) -> frozenset[Any]:
+        """What only side ``b`` has (for sets; empty otherwise)."""
+        return self.b - self.a if isinstance(self.a, frozenset) and isinstance(self.b, frozenset) else frozenset()
 
     @property
     def shared(self) -> Any:

@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, overload
 
 import attrs
 import networkx as nx
@@ -39,7 +39,7 @@ from .model import (
 
 if TYPE_CHECKING:
     from .billing import ClaimCheck
-    from .queries import Answer, Comparison
+    from .queries import Answer, Comparison, Verdict
 
 __all__ = [
     "AmbiguousEntityError",
@@ -293,12 +293,20 @@ class Taxonomy:
 
     # -- lookups -----------------------------------------------------------
 
-    def get(self, ref: Ref) -> Entity:
+    @overload
+    def get(self, ref: Ref) -> Entity: ...
+
+    @overload
+    def get(self, ref: Ref, kind: type[E]) -> E: ...
+
+    def get(self, ref: Ref, kind: type[E] | None = None) -> Entity:
         """The one entity that ``ref`` names.
 
         ``ref`` may be an entity, its id, name, alias or abbreviation, or an
         external code (NUCC taxonomy code, CPT/HCPCS code, an ICD-10-CM code
         within a condition's range); case and separators do not matter.
+        With ``kind`` (an entity class such as :class:`~mhtaxonomy.model.BillingCode`),
+        only entities of that kind count, and the result is typed as one.
 
         Raises
         ------
@@ -317,7 +325,11 @@ class Taxonomy:
         Traceback (most recent call last):
         ...
         mhtaxonomy.taxonomy.AmbiguousEntityError: 'CPT' is ambiguous: ...
+        >>> tax.get("MD", kind=mht.Jurisdiction).name
+        'Maryland'
         """
+        if kind is not None and kind is not Entity:
+            return self._get_as(ref, kind)
         if isinstance(ref, Entity):
             if self._data.entities.get(ref.id) != ref:
                 raise UnknownEntityError(ref.id, [], "entity record")
@@ -328,6 +340,11 @@ class Taxonomy:
         if text in self._data.entities:
             return self._data.entities[text]
         return self._one(ref, self._candidates(text))
+
+    def _get_as(self, ref: Ref, kind: type[E]) -> E:
+        entity = self._resolve_kind(ref, kind.kind)
+        assert isinstance(entity, kind)  # an entity's kind fixes its class
+        return entity
 
     def _candidates(self, text: str) -> list[Entity]:
         """Every entity whose label is ``text``, or failing that whose codes match it."""
@@ -579,6 +596,31 @@ class Taxonomy:
     def titles(self, profession: Ref, jurisdiction: str | Jurisdiction | None = None) -> Answer:
         """The licence titles used for a profession, optionally in one jurisdiction."""
         return queries.titles(self, profession, jurisdiction=jurisdiction)
+
+    def can_provide(self, profession: Ref, service: Ref) -> Verdict:
+        """Whether ``profession`` may provide ``service`` here: a truthy or falsy verdict that explains itself.
+
+        The same answer as ``profession in who_can_provide(service)``, with the
+        facts and terms (supervision, places, dates) of a yes.
+
+        >>> import mhtaxonomy as mht
+        >>> tax = mht.load()
+        >>> bool(tax.can_provide("LCSW", "psychotherapy")), bool(tax.can_provide("life coach", "psychotherapy"))
+        (True, False)
+        """
+        who = self._get_kind(profession, Kind.PROFESSION, question="can_provide")
+        return queries.Verdict(subject=who, answer=self.who_can_provide(service))
+
+    def can_bill(self, profession: Ref, code: Ref) -> Verdict:
+        """Whether ``profession`` may bill ``code`` under this view's payer and date (see :meth:`who_can_bill`).
+
+        >>> import mhtaxonomy as mht
+        >>> medicare = mht.load().where(payer="Medicare", on="2025-06-01")
+        >>> bool(medicare.can_bill("LPC", "90837")), bool(medicare.can_bill("life coach", "90837"))
+        (True, False)
+        """
+        who = self._get_kind(profession, Kind.PROFESSION, question="can_bill")
+        return queries.Verdict(subject=who, answer=self.who_can_bill(code))
 
 
 def _as_date(value: dt.date | str) -> dt.date:

@@ -1,0 +1,110 @@
+"""Terminal layout for the command line: wrapped to the terminal's width, safe to print.
+
+Measured rather than assumed (see the changelog): importing ``rich`` costs about
+as much start-up time as ``attrs`` and ``cattrs`` together, more than the whole
+budget the command line has over them, so the layout here is the standard
+library's :mod:`textwrap`. Every piece of text from the data passes through
+:func:`clean`, so a data file cannot send control sequences to the terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import TextIO
+
+__all__ = ["Page", "clean", "colour_wanted", "terminal_width"]
+
+#: Characters that would move the cursor, change colours or reorder text: C0 and C1 controls,
+#: zero-width and bidirectional formatting marks.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_NARROWEST = 20
+
+
+def clean(text: str) -> str:
+    r"""``text`` with every terminal control character written as an escape.
+
+    >>> clean("LCSW\x1b[2J")
+    'LCSW\\x1b[2J'
+    >>> clean("plain text")
+    'plain text'
+    """
+    return _UNSAFE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def terminal_width() -> int:
+    """The columns to fit: ``COLUMNS`` if set, the terminal's width, or 80 when not a terminal."""
+    return max(shutil.get_terminal_size((80, 24)).columns, _NARROWEST)
+
+
+def colour_wanted(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never with ``NO_COLOR`` set (https://no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+class Page:
+    """Lines of output built up by a command, each wrapped to ``width`` columns.
+
+    >>> page = Page(width=24)
+    >>> page.heading("who can provide Psychotherapy")
+    >>> page.items("only", ["Alpha", "Beta", "Gamma", "Delta"], indent=2, limit=2)
+    >>> print(page)
+    who can provide
+      Psychotherapy
+      only: Alpha; Beta ...
+        and 2 more
+    """
+
+    def __init__(self, width: int | None = None, colour: bool = False) -> None:
+        self.width = width if width is not None else terminal_width()
+        self._colour = colour
+        self._lines: list[str] = []
+
+    def _wrap(self, text: str, indent: int, hang: int) -> list[str]:
+        wrapper = textwrap.TextWrapper(
+            width=self.width,
+            initial_indent=" " * indent,
+            subsequent_indent=" " * min(indent + hang, self.width // 2),
+            break_on_hyphens=False,
+        )
+        return wrapper.wrap(clean(text)) or [""]
+
+    def line(self, text: str, indent: int = 0, hang: int = 2) -> None:
+        """One line of text, wrapped; continuation lines indented ``hang`` more."""
+        self._lines.extend(self._wrap(text, indent, hang))
+
+    def heading(self, text: str) -> None:
+        """A heading (bold on a colour terminal)."""
+        lines = self._wrap(text, 0, 2)
+        self._lines.extend(f"\033[1m{line}\033[0m" if self._colour else line for line in lines)
+
+    def blank(self) -> None:
+        """An empty line."""
+        self._lines.append("")
+
+    def items(self, label: str, items: Sequence[str], indent: int = 0, limit: int | None = None) -> None:
+        """``label: a; b; c``, wrapped, cut to ``limit`` items and "... and N more".
+
+        Items are separated by semicolons: names may contain commas.
+        """
+        shown = list(items if limit is None else items[:limit])
+        rest = len(items) - len(shown)
+        text = "; ".join(shown) + (f" ... and {rest} more" if rest else "")
+        self.line(f"{label}: {text or '-'}" if label else text, indent, hang=2)
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The lines so far."""
+        return tuple(self._lines)
+
+    def __str__(self) -> str:
+        return "\n".join(self._lines)
+
+    def write(self, stream: TextIO | None = None) -> None:
+        """Print the page to ``stream`` (default: standard output)."""
+        if self._lines:
+            print(self, file=stream or sys.stdout)
