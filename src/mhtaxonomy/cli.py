@@ -166,6 +166,52 @@ def _answering(question: Callable[..., Answer], *names: str, **fixed: Any) -> Ca
     return run
 
 
+# -- export: the taxonomy in other systems' formats ------------------------------------------------
+
+#: Each export format: the module of mhtaxonomy.export and its function, and whether it writes a folder.
+_EXPORTS: dict[str, tuple[str, str, bool]] = {
+    "node-link": ("node_link", "write", False),
+    "graphml": ("graphml", "write_graphml", False),
+    "gexf": ("graphml", "write_gexf", False),
+    "turtle": ("rdf", "write_turtle", False),
+    "json-ld": ("rdf", "write_json_ld", False),
+    "fhir": ("fhir", "write", True),
+    "parquet": ("parquet", "write", True),
+}
+
+
+def _export(tax: Taxonomy, args: argparse.Namespace) -> int:
+    import importlib
+    from pathlib import Path
+
+    from ._extras import MissingExtraError
+
+    module, function, folder = _EXPORTS[args.format]
+    target = Path(args.output)
+    if target.exists() and not args.force:
+        print(f"mhtaxonomy: error: {target} exists; use --force to overwrite it", file=sys.stderr)
+        return 2
+    writer = getattr(importlib.import_module(f".export.{module}", __package__), function)
+    try:
+        writer(tax, target)
+    except MissingExtraError as error:
+        print(f"mhtaxonomy: error: {error}", file=sys.stderr)
+        return 2
+    files = [p for p in target.iterdir() if p.is_file()] if folder else [target]
+    count = f"{len(files)} files, " if folder else ""
+    print(f"{target}  {count}{sum(path.stat().st_size for path in files)} bytes")
+    return 0
+
+
+def _add_export_command(commands: Any, common: argparse.ArgumentParser) -> None:
+    help = "write the taxonomy (or a view: --jurisdiction, --payer, --on) in another format"
+    sub = commands.add_parser("export", help=help, description=help, parents=[common])
+    sub.set_defaults(run=_export)
+    sub.add_argument("format", choices=list(_EXPORTS), help="fhir and parquet write a folder of files")
+    sub.add_argument("-o", "--output", required=True, metavar="PATH", help="the file (or folder) to write")
+    sub.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--jurisdiction", "-j", help="a state or territory: NM, US-NM or New Mexico")
@@ -248,6 +294,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--profession", required=True, help="the billing profession, e.g. LCSW")
     sub.add_argument("--minutes", type=int, help="minutes of the timed service (psychotherapy time)")
     sub.add_argument("--diagnosis", help="a condition or ICD-10-CM code, e.g. F41.1")
+    _add_export_command(commands, common)
     return parser
 
 
