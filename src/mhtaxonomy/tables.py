@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._extras import missing
 from .export._records import about, code_rows, extra_fields, plain
-from .model import Fact, Kind
+from .model import Entity, Fact, Kind
 
 if TYPE_CHECKING:
     import pyarrow
@@ -234,7 +234,7 @@ def _jurisdictions(tax: Taxonomy, jurisdictions: Iterable[Ref] | None) -> list[s
         if tax.context.jurisdiction is not None:
             return [tax.context.jurisdiction]
         return [j.id for j in tax.entities(Kind.JURISDICTION)]
-    return [str(tax.where(jurisdiction=ref).context.jurisdiction) for ref in jurisdictions]
+    return [tax.where(jurisdiction=tax.get(ref).id if isinstance(ref, Entity) else ref).context.jurisdiction or "" for ref in jurisdictions]
 
 
 def _alike(tax: Taxonomy, jurisdictions: Sequence[str]) -> list[list[str]]:
@@ -364,9 +364,9 @@ def billing_table(tax: Taxonomy, codes: Iterable[Ref] | None = None, payers: Ite
     if payers is None:
         chosen = [tax.context.payer] if tax.context.payer else [p.id for p in tax.entities(Kind.PAYER)]
     else:
-        chosen = [str(tax.where(payer=ref).context.payer) for ref in payers]
+        chosen = [tax.where(payer=tax.get(ref).id if isinstance(ref, Entity) else ref).context.payer or "" for ref in payers]
     proofs = _Proofs()
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for payer in chosen:
         view = tax.where(payer=payer)
         holding = _holding(view)

@@ -94,7 +94,7 @@ def _system_name(tax: Taxonomy, system_id: str) -> str:
 
 def code_rows(tax: Taxonomy) -> list[tuple[Entity, str, str]]:
     """Every (entity, code system, code) pair: each entity's external codes, and each billing code's own."""
-    rows = []
+    rows: list[tuple[Entity, str, str]] = []
     for entity in tax.entities():
         rows.extend((entity, code.system, code.value) for code in entity.codes)
         if isinstance(entity, BillingCode):

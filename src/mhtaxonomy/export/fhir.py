@@ -189,7 +189,7 @@ def provider_value_set(tax: Taxonomy, service: Ref, independently: bool = False)
     >>> import mhtaxonomy as mht
     >>> value_set = provider_value_set(mht.load().where(jurisdiction="NM"), "prescribing")
     >>> value_set["id"], value_set["title"]
-    ('prescribing-us-nm', 'NUCC codes of professions who may provide Prescribing in New Mexico')
+    ('prescribing-us-nm', 'NUCC codes of professions who may provide Prescribing medication in New Mexico')
     >>> "103TP0016X" in [c["code"] for c in value_set["expansion"]["contains"]]
     True
     """

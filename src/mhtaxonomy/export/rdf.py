@@ -128,11 +128,12 @@ def graph(tax: Taxonomy) -> rdflib.Graph:
         if e.note:
             g.add((node, SKOS.scopeNote, lit(e.note)))
         g.addN((node, DCTERMS.source, source_ns[s], g) for s in e.sources)
-        for field, value in extra_fields(e).items():
-            g.add((node, vocab[field], lit(value)))
+        for field, setting in extra_fields(e).items():
+            g.add((node, vocab[field], lit(setting)))
     for e, system, code in code_rows(tax):
-        uri = CODE_SYSTEM_URIS.get(system)
-        g.add((entity[e.id], SKOS.notation, lit(code, datatype=iri(uri)) if uri else lit(f"{system}:{code}")))
+        system_uri = CODE_SYSTEM_URIS.get(system)
+        notation = lit(code, datatype=iri(system_uri)) if system_uri else lit(f"{system}:{code}")
+        g.add((entity[e.id], SKOS.notation, notation))
 
     for f in tax.facts():
         predicate = vocab[f.relation.value]
