@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
+import pathlib
 from typing import TYPE_CHECKING, Any
 
 from ..model import Condition, Kind, Profession
@@ -226,12 +226,12 @@ def resources(tax: Taxonomy) -> list[dict[str, Any]]:
     return [code_system(tax), profession_map(tax), condition_map(tax), *value_sets]
 
 
-def write(tax: Taxonomy, folder: str | Path) -> list[Path]:
+def write(tax: Taxonomy, folder: str | pathlib.Path) -> list[pathlib.Path]:
     """Write :func:`resources` of ``tax`` into ``folder`` (created if needed), one JSON file each.
 
     Files are named ``RESOURCETYPE-ID.json``; returns their paths.
     """
-    target = Path(folder)
+    target = pathlib.Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for resource in resources(tax):

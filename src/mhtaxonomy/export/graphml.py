@@ -11,10 +11,10 @@ fact's qualifiers.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import pathlib
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+import networkx
 
 from ._records import about, entity_record, fact_record
 
@@ -32,7 +32,7 @@ def _flat(record: dict[str, Any]) -> dict[str, str | int | float | bool]:
     }
 
 
-def flat_graph(tax: Taxonomy) -> nx.MultiDiGraph:
+def flat_graph(tax: Taxonomy) -> networkx.MultiDiGraph:
     """A new graph of ``tax`` (a taxonomy or a view) whose attributes are strings, numbers and booleans.
 
     >>> import mhtaxonomy as mht
@@ -41,7 +41,7 @@ def flat_graph(tax: Taxonomy) -> nx.MultiDiGraph:
     ('Licensed clinical social worker', '["NUCC:1041C0700X"]')
     """
     source = tax.graph
-    flat = nx.MultiDiGraph(**{key: value for key, value in about(tax).items() if value is not None})
+    flat = networkx.MultiDiGraph(**{key: value for key, value in about(tax).items() if value is not None})
     for node, data in source.nodes(data=True):
         record = entity_record(data["entity"])
         del record["id"]
@@ -53,13 +53,13 @@ def flat_graph(tax: Taxonomy) -> nx.MultiDiGraph:
     return flat
 
 
-def write_graphml(tax: Taxonomy, path: str | Path) -> Path:
+def write_graphml(tax: Taxonomy, path: str | pathlib.Path) -> pathlib.Path:
     """Write :func:`flat_graph` of ``tax`` to ``path`` as GraphML; return the path."""
-    nx.write_graphml(flat_graph(tax), path)
-    return Path(path)
+    networkx.write_graphml(flat_graph(tax), path)
+    return pathlib.Path(path)
 
 
-def write_gexf(tax: Taxonomy, path: str | Path) -> Path:
+def write_gexf(tax: Taxonomy, path: str | pathlib.Path) -> pathlib.Path:
     """Write :func:`flat_graph` of ``tax`` to ``path`` as GEXF 1.2; return the path."""
-    nx.write_gexf(flat_graph(tax), path)
-    return Path(path)
+    networkx.write_gexf(flat_graph(tax), path)
+    return pathlib.Path(path)

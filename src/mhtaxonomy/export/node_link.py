@@ -6,7 +6,7 @@ entity's fields (its ``kind``, the fields every entity has, with codes as
 fields with ``source``, ``target`` and ``key`` (the fact id). The graph's own
 data carry ``data_version``, ``as_of`` and the view's ``jurisdiction``,
 ``payer`` and ``on`` (the date whose facts it holds). The edges are written under an explicit ``"edges"`` key: networkx 3.4
-changed the default key of :func:`networkx.node_link_data` from ``"links"`` to
+changed the default key of ``networkx.node_link_data`` from ``"links"`` to
 ``"edges"`` (and later restored ``"links"`` as the default), so :func:`read`
 accepts either.
 """
@@ -14,10 +14,10 @@ accepts either.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import pathlib
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+import networkx
 
 from ._records import about, entity_record, fact_record
 
@@ -46,23 +46,23 @@ def node_link(tax: Taxonomy) -> dict[str, Any]:
     return {"directed": True, "multigraph": True, "graph": about(tax), "nodes": nodes, "edges": edges}
 
 
-def write(tax: Taxonomy, path: str | Path) -> Path:
+def write(tax: Taxonomy, path: str | pathlib.Path) -> pathlib.Path:
     """Write :func:`node_link` of ``tax`` to ``path`` as UTF-8 JSON; return the path."""
-    target = Path(path)
+    target = pathlib.Path(path)
     target.write_text(json.dumps(node_link(tax), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return target
 
 
-def read(path: str | Path) -> nx.MultiDiGraph:
+def read(path: str | pathlib.Path) -> networkx.MultiDiGraph:
     """A networkx graph read from a node-link file, whether its edges are under ``edges`` or ``links``.
 
     Node and edge attributes are the plain values of the file (the fact id is the edge key).
     """
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    data = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
     key = "edges" if "edges" in data else "links"
     try:
-        graph = nx.node_link_graph(data, directed=True, multigraph=True, edges=key)
+        graph = networkx.node_link_graph(data, directed=True, multigraph=True, edges=key)
     except TypeError:  # networkx before 3.4 calls the argument `link`
-        graph = nx.node_link_graph(data, directed=True, multigraph=True, link=key)
-    assert isinstance(graph, nx.MultiDiGraph)
+        graph = networkx.node_link_graph(data, directed=True, multigraph=True, link=key)
+    assert isinstance(graph, networkx.MultiDiGraph)
     return graph

@@ -8,7 +8,7 @@ and Spark.
 
 from __future__ import annotations
 
-from pathlib import Path
+import pathlib
 from typing import TYPE_CHECKING
 
 from .._extras import missing
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["write"]
 
 
-def write(tax: Taxonomy, folder: str | Path) -> list[Path]:
+def write(tax: Taxonomy, folder: str | pathlib.Path) -> list[pathlib.Path]:
     """Write every table of ``tax`` (a taxonomy or a view) into ``folder`` as ``NAME.parquet``; return the paths.
 
     Raises
@@ -32,7 +32,7 @@ def write(tax: Taxonomy, folder: str | Path) -> list[Path]:
         import pyarrow.parquet as pq
     except ImportError as error:
         raise missing("pyarrow", "tables") from error
-    target = Path(folder)
+    target = pathlib.Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for name in COLUMNS:

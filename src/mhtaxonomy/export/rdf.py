@@ -39,7 +39,7 @@ query over the plain triples that answers who may provide a service as
 from __future__ import annotations
 
 import re
-from pathlib import Path
+import pathlib
 from typing import TYPE_CHECKING, Any
 
 from .._extras import missing
@@ -170,16 +170,16 @@ def graph(tax: Taxonomy) -> rdflib.Graph:
     return g
 
 
-def write_turtle(tax: Taxonomy, path: str | Path) -> Path:
+def write_turtle(tax: Taxonomy, path: str | pathlib.Path) -> pathlib.Path:
     """Write :func:`graph` of ``tax`` to ``path`` as Turtle; return the path."""
     graph(tax).serialize(destination=str(path), format="turtle", encoding="utf-8")
-    return Path(path)
+    return pathlib.Path(path)
 
 
-def write_json_ld(tax: Taxonomy, path: str | Path) -> Path:
+def write_json_ld(tax: Taxonomy, path: str | pathlib.Path) -> pathlib.Path:
     """Write :func:`graph` of ``tax`` to ``path`` as JSON-LD, with :data:`PREFIXES` as its context."""
     graph(tax).serialize(destination=str(path), format="json-ld", context=PREFIXES, encoding="utf-8")
-    return Path(path)
+    return pathlib.Path(path)
 
 
 def who_can_provide_query(service: str, independently: bool = False) -> str:
