@@ -155,10 +155,7 @@ def schema(name: str) -> pyarrow.Schema:
 def _build(tax: Taxonomy, name: str, rows: Iterable[Sequence[Any]]) -> pyarrow.Table:
     """A table of ``name``'s schema from rows of values in column order, with the view in its metadata."""
     pa = _arrow()
-    columns: list[list[Any]] = [[] for _ in COLUMNS[name]]
-    for row in rows:
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
+    columns = list(zip(*rows, strict=True)) or [() for _ in COLUMNS[name]]
     metadata = {key: value or "" for key, value in about(tax).items()}
     target = schema(name).with_metadata(metadata)
     return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, target, strict=True)], schema=target)
