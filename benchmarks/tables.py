@@ -42,7 +42,9 @@ def main(rounds: int = 5) -> int:
             run()
             best[label] = min(best[label], time.perf_counter() - start)
     rows = tax.scope_table().num_rows
-    print(f"{len(jurisdictions)} jurisdictions x {len(services)} services = {cells} cells; scope table {rows} rows")
+    print(
+        f"{len(jurisdictions)} jurisdictions x {len(services)} services = {cells} cells; scope table {rows} rows"
+    )
     print(f"one who_can_provide call per cell: {best['per cell'] * 1000:8.1f} ms (best of {rounds})")
     print(f"the whole scope table:             {best['scope table'] * 1000:8.1f} ms (best of {rounds})")
     print(f"ratio scope table / (one call x cells): {best['scope table'] / best['per cell']:.2f}")

@@ -28,7 +28,12 @@ import pandas as pd
 
 import mhtaxonomy as mht
 
-IS_A, REQUIRES, AUTHORIZES, BILLS = (mht.Relation.IS_A, mht.Relation.REQUIRES, mht.Relation.AUTHORIZES, mht.Relation.BILLS)
+IS_A, REQUIRES, AUTHORIZES, BILLS = (
+    mht.Relation.IS_A,
+    mht.Relation.REQUIRES,
+    mht.Relation.AUTHORIZES,
+    mht.Relation.BILLS,
+)
 
 
 def nodes_of(graph: nx.MultiDiGraph, kind: mht.Kind) -> list[str]:
@@ -62,7 +67,9 @@ def leads_to(graph: nx.MultiDiGraph) -> nx.DiGraph:
         elif relation is AUTHORIZES:
             supervised = data["fact"].supervised
             if not steps.has_edge(u, v) or steps.edges[u, v]["relation"] != "authorizes":
-                steps.add_edge(u, v, relation="authorizes, under supervision," if supervised else "authorizes")
+                steps.add_edge(
+                    u, v, relation="authorizes, under supervision," if supervised else "authorizes"
+                )
         elif relation is IS_A and kinds[0] is mht.Kind.SERVICE:
             steps.add_edge(v, u, relation="includes")
         elif relation is BILLS:
@@ -73,8 +80,10 @@ def leads_to(graph: nx.MultiDiGraph) -> nx.DiGraph:
 def main() -> int:
     tax = mht.load()
     graph = tax.graph
-    name = lambda node: graph.nodes[node]["entity"].name  # noqa: E731
-    print(f"mhtaxonomy data {tax.data_version}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges\n")
+    name = lambda node: graph.nodes[node]["entity"].name
+    print(
+        f"mhtaxonomy data {tax.data_version}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges\n"
+    )
 
     print("1. Who may provide each service on their own, state by state (the scope table)")
     scope = tax.scope_table().to_pandas()
@@ -86,10 +95,15 @@ def main() -> int:
     varies = per_state[per_state.min(axis=1) != per_state.max(axis=1)]
     for service, counts in varies.iterrows():
         widest = counts[counts == counts.max()].index
-        print(f"   {name(service)}: {counts.min()} to {counts.max()} professions; most in "
-              + ", ".join(sorted(name(j) for j in widest)[:4]) + (" ..." if len(widest) > 4 else ""))
+        print(
+            f"   {name(service)}: {counts.min()} to {counts.max()} professions; most in "
+            + ", ".join(sorted(name(j) for j in widest)[:4])
+            + (" ..." if len(widest) > 4 else "")
+        )
     agree = agrees_with_the_questions(tax, scope, "us-nm")
-    print(f"   ({len(scope)} rows; New Mexico's rows agree with tax.who_can_provide for every service: {agree})\n")
+    print(
+        f"   ({len(scope)} rows; New Mexico's rows agree with tax.who_can_provide for every service: {agree})\n"
+    )
 
     print("2. From a degree to a billable code")
     steps = leads_to(graph)
@@ -100,17 +114,23 @@ def main() -> int:
         print(f"   {name(degree)}: {len(reach[degree])} billable codes within reach")
         if "cpt-90834" in reach[degree]:
             path = nx.shortest_path(steps, degree, "cpt-90834")
-            hops = [name(path[0])] + [f"{steps.edges[u, v]['relation']} {name(v)}" for u, v in zip(path, path[1:])]
+            hops = [name(path[0])] + [
+                f"{steps.edges[u, v]['relation']} {name(v)}" for u, v in zip(path, path[1:])
+            ]
             print("     " + " -> ".join(hops))
     only_medical = sorted(graph.nodes[code]["entity"].code for code in reach["medical-degree"] - reach["msw"])
-    shown = ", ".join(only_medical[:12]) + (f" and {len(only_medical) - 12} more" if len(only_medical) > 12 else "")
+    shown = ", ".join(only_medical[:12]) + (
+        f" and {len(only_medical) - 12} more" if len(only_medical) > 12 else ""
+    )
     print(f"   codes within reach of a medical degree but not of an MSW: {shown or 'none'}")
     print()
 
     print("3. The facts table in pandas")
     facts = tax.table("facts").to_pandas()
-    print(f"   {len(facts)} facts; {int(facts['supervised'].sum())} only under supervision; "
-          f"{int(facts['jurisdictions'].notna().sum())} limited to some jurisdictions")
+    print(
+        f"   {len(facts)} facts; {int(facts['supervised'].sum())} only under supervision; "
+        f"{int(facts['jurisdictions'].notna().sum())} limited to some jurisdictions"
+    )
     print(facts.groupby("relation").size().sort_values(ascending=False).to_string())
     cited = facts.explode("sources")["sources"].value_counts().head(5)
     print("   most cited sources:")

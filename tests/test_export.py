@@ -9,10 +9,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import rdflib
-from rdflib.compare import to_isomorphic
 from fhir.resources.R4B.codesystem import CodeSystem
 from fhir.resources.R4B.conceptmap import ConceptMap
 from fhir.resources.R4B.valueset import ValueSet
+from rdflib.compare import to_isomorphic
 
 import mhtaxonomy as mht
 from mhtaxonomy.cli import main
@@ -24,7 +24,9 @@ FHIR_MODELS = {"CodeSystem": CodeSystem, "ConceptMap": ConceptMap, "ValueSet": V
 def _same_graph(read: nx.MultiDiGraph, tax: mht.Taxonomy) -> None:
     """Same nodes with the same kinds, same edges (fact id as key) with the same relations."""
     graph = tax.graph
-    assert {n: d["kind"] for n, d in read.nodes(data=True)} == {n: d["kind"].value for n, d in graph.nodes(data=True)}
+    assert {n: d["kind"] for n, d in read.nodes(data=True)} == {
+        n: d["kind"].value for n, d in graph.nodes(data=True)
+    }
     assert {(u, v, k, d["relation"]) for u, v, k, d in read.edges(keys=True, data=True)} == {
         (u, v, k, d["relation"].value) for u, v, k, d in graph.edges(keys=True, data=True)
     }
@@ -117,16 +119,24 @@ def test_rdf_keeps_each_facts_qualifiers(tax: mht.Taxonomy, triples: rdflib.Grap
 
 def test_codes_are_literals_of_their_code_systems(triples: rdflib.Graph) -> None:
     notations = set(triples.objects(_entity("lcsw"), rdflib.SKOS.notation))
-    assert rdflib.Literal("1041C0700X", datatype=rdflib.URIRef("http://nucc.org/provider-taxonomy")) in notations
+    assert (
+        rdflib.Literal("1041C0700X", datatype=rdflib.URIRef("http://nucc.org/provider-taxonomy")) in notations
+    )
     icd = rdflib.URIRef("http://hl7.org/fhir/sid/icd-10-cm")
-    assert rdflib.Literal("F31.9", datatype=icd) in set(triples.objects(_entity("bipolar-disorder"), rdflib.SKOS.notation))
-    assert rdflib.Literal("F43.10-F43.12", datatype=icd) in set(triples.objects(_entity("ptsd"), rdflib.SKOS.notation))
+    assert rdflib.Literal("F31.9", datatype=icd) in set(
+        triples.objects(_entity("bipolar-disorder"), rdflib.SKOS.notation)
+    )
+    assert rdflib.Literal("F43.10-F43.12", datatype=icd) in set(
+        triples.objects(_entity("ptsd"), rdflib.SKOS.notation)
+    )
 
 
 # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph internally.
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning:rdflib.*")
 @pytest.mark.parametrize("write, format_", [(rdf.write_turtle, "turtle"), (rdf.write_json_ld, "json-ld")])
-def test_rdf_files_parse_back_to_the_same_triples(write, format_: str, tax: mht.Taxonomy, triples: rdflib.Graph, tmp_path: Path) -> None:
+def test_rdf_files_parse_back_to_the_same_triples(
+    write, format_: str, tax: mht.Taxonomy, triples: rdflib.Graph, tmp_path: Path
+) -> None:
     path = write(tax, tmp_path / f"graph.{format_}")
     read = rdflib.Graph().parse(data=path.read_text(encoding="utf-8"), format=format_)
     assert len(read) == len(triples)
@@ -151,7 +161,9 @@ def test_sparql_in_one_state_for_every_service(tax: mht.Taxonomy) -> None:
 
 
 @pytest.mark.parametrize("service", ["psychotherapy", "prescribing"])
-def test_sparql_independently_reads_the_supervised_qualifier(tax: mht.Taxonomy, triples: rdflib.Graph, service: str) -> None:
+def test_sparql_independently_reads_the_supervised_qualifier(
+    tax: mht.Taxonomy, triples: rdflib.Graph, service: str
+) -> None:
     alone = _sparql_professions(triples, service, independently=True)
     assert alone == tax.who_can_provide(service, independently=True).ids
     assert alone < _sparql_professions(triples, service)
@@ -180,7 +192,9 @@ def test_profession_map_targets_nucc(tax: mht.Taxonomy) -> None:
     group = resource["group"][0]
     assert group["target"] == "http://nucc.org/provider-taxonomy"
     mapped = {(e["code"], t["code"]) for e in group["element"] for t in e["target"]}
-    assert mapped == {(p.id, c.value) for p in tax.entities(mht.Kind.PROFESSION) for c in p.codes if c.system == "NUCC"}
+    assert mapped == {
+        (p.id, c.value) for p in tax.entities(mht.Kind.PROFESSION) for c in p.codes if c.system == "NUCC"
+    }
 
 
 def test_condition_map_targets_icd_and_comments_on_narrower(tax: mht.Taxonomy) -> None:
@@ -193,7 +207,9 @@ def test_condition_map_targets_icd_and_comments_on_narrower(tax: mht.Taxonomy) -
     bipolar = next(e for e in group["element"] if e["code"] == "bipolar-disorder")
     assert {t.get("code") for t in bipolar["target"]} == {"F31.89", "F31.9"}
     ptsd = next(e for e in group["element"] if e["code"] == "ptsd")
-    assert ptsd["target"] == [{"equivalence": "narrower", "comment": "each ICD-10-CM code from F43.10 to F43.12"}]
+    assert ptsd["target"] == [
+        {"equivalence": "narrower", "comment": "each ICD-10-CM code from F43.10 to F43.12"}
+    ]
 
 
 @pytest.mark.parametrize("independently", [False, True])
@@ -235,7 +251,9 @@ def test_parquet_folder_reads_in_duckdb_with_the_same_row_counts(tax: mht.Taxono
 
 
 @pytest.mark.parametrize("format_", ["node-link", "graphml", "gexf", "turtle", "json-ld", "fhir", "parquet"])
-def test_export_command_writes_each_format(format_: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_command_writes_each_format(
+    format_: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "out"
     assert main(["export", format_, "-o", str(target), "--jurisdiction", "NM", "--on", "2025-06-01"]) == 0
     assert str(target) in capsys.readouterr().out
@@ -244,13 +262,18 @@ def test_export_command_writes_each_format(format_: str, tmp_path: Path, capsys:
 
 def test_export_command_honours_the_context(tmp_path: Path) -> None:
     target = tmp_path / "tx.json"
-    assert main(["export", "node-link", "-o", str(target), "-j", "TX", "-p", "medicare", "--on", "2023-06-01"]) == 0
+    assert (
+        main(["export", "node-link", "-o", str(target), "-j", "TX", "-p", "medicare", "--on", "2023-06-01"])
+        == 0
+    )
     data = json.loads(target.read_text(encoding="utf-8"))
     view = mht.load().where(jurisdiction="TX", payer="medicare", on="2023-06-01")
     assert {edge["key"] for edge in data["edges"]} == {fact.id for fact in view.facts()}
 
 
-def test_export_command_refuses_to_overwrite_without_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_command_refuses_to_overwrite_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "graph.json"
     target.write_text("keep me", encoding="utf-8")
     assert main(["export", "node-link", "-o", str(target)]) == 2
@@ -261,9 +284,16 @@ def test_export_command_refuses_to_overwrite_without_force(tmp_path: Path, capsy
     assert json.loads(target.read_text(encoding="utf-8"))["directed"] is True
 
 
-@pytest.mark.parametrize("format_, module, extra", [("turtle", "rdflib", "rdf"), ("parquet", "pyarrow", "tables")])
+@pytest.mark.parametrize(
+    "format_, module, extra", [("turtle", "rdflib", "rdf"), ("parquet", "pyarrow", "tables")]
+)
 def test_export_command_names_a_missing_extra(
-    format_: str, module: str, extra: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    format_: str,
+    module: str,
+    extra: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, module, None)
     monkeypatch.setitem(sys.modules, f"{module}.parquet", None)

@@ -60,7 +60,11 @@ def test_entities_table_is_every_entity_with_its_own_fields(tax: mht.Taxonomy) -
     assert set(rows) == {e.id for e in tax.entities()}
     for entity in tax.entities():
         row = rows[entity.id]
-        assert (row["kind"], row["name"], row["sources"]) == (entity.kind.value, entity.name, list(entity.sources))
+        assert (row["kind"], row["name"], row["sources"]) == (
+            entity.kind.value,
+            entity.name,
+            list(entity.sources),
+        )
         assert row["codes"] == [str(code) for code in entity.codes]
     assert ("group", "true") in rows["therapist"]["attributes"]
     assert ("usps", "NM") in rows["us-nm"]["attributes"]
@@ -86,7 +90,9 @@ def test_facts_table_is_the_views_facts(tax: mht.Taxonomy) -> None:
     by_id = {row["id"]: row for row in table.to_pylist()}
     for fact in view.facts():
         row = by_id[fact.id]
-        assert row["jurisdictions"] == (sorted(fact.jurisdictions) if fact.jurisdictions is not None else None)
+        assert row["jurisdictions"] == (
+            sorted(fact.jurisdictions) if fact.jurisdictions is not None else None
+        )
         assert row["valid_from"] == fact.valid_from and row["valid_until"] == fact.valid_until
         assert row["supervised"] is fact.supervised and row["sources"] == list(fact.sources)
     assert len(table) < len(tax.facts())  # a view holds fewer facts than the whole
@@ -101,7 +107,10 @@ def test_scope_table_is_every_answer_in_every_jurisdiction(tax: mht.Taxonomy) ->
     table = tax.scope_table()
     cells: dict[tuple[str, str], dict[str, tuple[bool, list[str]]]] = {}
     for row in table.to_pylist():
-        cells.setdefault((row["jurisdiction"], row["service"]), {})[row["profession"]] = (row["independent"], row["facts"])
+        cells.setdefault((row["jurisdiction"], row["service"]), {})[row["profession"]] = (
+            row["independent"],
+            row["facts"],
+        )
     for jurisdiction in tax.entities(mht.Kind.JURISDICTION):
         view = tax.where(jurisdiction=jurisdiction)
         holding = {fact.id for fact in view.facts()}
@@ -109,11 +118,16 @@ def test_scope_table_is_every_answer_in_every_jurisdiction(tax: mht.Taxonomy) ->
             found = cells.get((jurisdiction.id, service.id), {})
             assert set(found) == view.who_can_provide(service).ids, (jurisdiction.id, service.id)
             alone = view.who_can_provide(service, independently=True).ids
-            assert {p for p, (independent, _) in found.items() if independent} == alone, (jurisdiction.id, service.id)
+            assert {p for p, (independent, _) in found.items() if independent} == alone, (
+                jurisdiction.id,
+                service.id,
+            )
             for profession, (independent, facts) in found.items():
                 assert facts and set(facts) <= holding, (jurisdiction.id, service.id, profession)
                 if independent:
-                    assert not any(tax.fact(f).supervised for f in facts if tax.fact(f).relation == "authorizes")
+                    assert not any(
+                        tax.fact(f).supervised for f in facts if tax.fact(f).relation == "authorizes"
+                    )
 
 
 @settings(max_examples=15)
@@ -154,7 +168,10 @@ def test_billing_table_agrees_with_who_can_bill_for_every_code_and_payer(tax: mh
         holding = {fact.id for fact in by_payer.facts()}
         assert all(set(row["facts"]) <= holding for row in rows if row["payer"] == payer.id)
         for code in tax.entities(mht.Kind.BILLING_CODE):
-            assert cells.get((payer.id, code.id), set()) == by_payer.who_can_bill(code).ids, (payer.id, code.id)
+            assert cells.get((payer.id, code.id), set()) == by_payer.who_can_bill(code).ids, (
+                payer.id,
+                code.id,
+            )
 
 
 def test_billing_table_follows_the_date(tax: mht.Taxonomy) -> None:

@@ -158,7 +158,9 @@ def _build(tax: Taxonomy, name: str, rows: Iterable[Sequence[Any]]) -> pyarrow.T
     columns = list(zip(*rows, strict=True)) or [() for _ in COLUMNS[name]]
     metadata = {key: value or "" for key, value in about(tax).items()}
     target = schema(name).with_metadata(metadata)
-    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, target, strict=True)], schema=target)
+    return pa.Table.from_arrays(
+        [pa.array(c, type=f.type) for c, f in zip(columns, target, strict=True)], schema=target
+    )
 
 
 def _listed(values: Iterable[str] | None) -> list[str] | None:
@@ -167,9 +169,22 @@ def _listed(values: Iterable[str] | None) -> list[str] | None:
 
 def _entity_rows(tax: Taxonomy) -> Iterable[tuple[Any, ...]]:
     for e in tax.entities():
-        attributes = [(key, str(value).lower() if isinstance(value, bool) else str(value)) for key, value in extra_fields(e).items()]
-        yield (e.id, e.kind.value, e.name, list(e.aliases), list(e.abbreviations), e.description,
-               [str(code) for code in e.codes], list(e.sources), e.note, attributes)
+        attributes = [
+            (key, str(value).lower() if isinstance(value, bool) else str(value))
+            for key, value in extra_fields(e).items()
+        ]
+        yield (
+            e.id,
+            e.kind.value,
+            e.name,
+            list(e.aliases),
+            list(e.abbreviations),
+            e.description,
+            [str(code) for code in e.codes],
+            list(e.sources),
+            e.note,
+            attributes,
+        )
 
 
 def _code_rows(tax: Taxonomy) -> Iterable[tuple[Any, ...]]:
@@ -179,9 +194,21 @@ def _code_rows(tax: Taxonomy) -> Iterable[tuple[Any, ...]]:
 
 
 def _fact_row(fact: Fact) -> tuple[Any, ...]:
-    return (fact.id, fact.subject, fact.relation.value, fact.object, _listed(fact.jurisdictions),
-            _listed(fact.payers), fact.valid_from, fact.valid_until, fact.supervised, fact.reason,
-            fact.strength, fact.note, list(fact.sources))
+    return (
+        fact.id,
+        fact.subject,
+        fact.relation.value,
+        fact.object,
+        _listed(fact.jurisdictions),
+        _listed(fact.payers),
+        fact.valid_from,
+        fact.valid_until,
+        fact.supervised,
+        fact.reason,
+        fact.strength,
+        fact.note,
+        list(fact.sources),
+    )
 
 
 def _source_rows(tax: Taxonomy) -> Iterable[tuple[Any, ...]]:
@@ -231,7 +258,10 @@ def _jurisdictions(tax: Taxonomy, jurisdictions: Iterable[Ref] | None) -> list[s
         if tax.context.jurisdiction is not None:
             return [tax.context.jurisdiction]
         return [j.id for j in tax.entities(Kind.JURISDICTION)]
-    return [tax.where(jurisdiction=tax.get(ref).id if isinstance(ref, Entity) else ref).context.jurisdiction or "" for ref in jurisdictions]
+    return [
+        tax.where(jurisdiction=tax.get(ref).id if isinstance(ref, Entity) else ref).context.jurisdiction or ""
+        for ref in jurisdictions
+    ]
 
 
 def _alike(tax: Taxonomy, jurisdictions: Sequence[str]) -> list[list[str]]:
@@ -312,7 +342,11 @@ def scope_table(
     >>> sorted({row["jurisdiction"] for row in rows if row["profession"] == "prescribing-psychologist"})
     ['us-nm']
     """
-    wanted = [tax.get(ref).id for ref in services] if services is not None else [s.id for s in tax.entities(Kind.SERVICE)]
+    wanted = (
+        [tax.get(ref).id for ref in services]
+        if services is not None
+        else [s.id for s in tax.entities(Kind.SERVICE)]
+    )
     proofs = _Proofs()
     rows: list[tuple[Any, ...]] = []
     for group in _alike(tax, _jurisdictions(tax, jurisdictions)):
@@ -323,13 +357,17 @@ def scope_table(
             alone = view.who_can_provide(service, independently=True)
             for member in anyhow.ids:
                 independent = member in alone.ids
-                facts = proofs.of(holding, alone if independent else anyhow, member, service, str(independent))
+                facts = proofs.of(
+                    holding, alone if independent else anyhow, member, service, str(independent)
+                )
                 rows.extend((place, service, member, independent, facts) for place in group)
     rows.sort(key=lambda row: row[:3])
     return _build(tax, "scope", rows)
 
 
-def billing_table(tax: Taxonomy, codes: Iterable[Ref] | None = None, payers: Iterable[Ref] | None = None) -> pyarrow.Table:
+def billing_table(
+    tax: Taxonomy, codes: Iterable[Ref] | None = None, payers: Iterable[Ref] | None = None
+) -> pyarrow.Table:
     """Who may bill what, per payer, on the view's date: one row per (payer, code, profession).
 
     A row says that :meth:`~mhtaxonomy.taxonomy.Taxonomy.who_can_bill` for the
@@ -357,11 +395,18 @@ def billing_table(tax: Taxonomy, codes: Iterable[Ref] | None = None, payers: Ite
     >>> ("medicare", "cpt-90837", "lpc") in {(r["payer"], r["code"], r["profession"]) for r in rows}
     True
     """
-    wanted = [tax.get(ref).id for ref in codes] if codes is not None else [c.id for c in tax.entities(Kind.BILLING_CODE)]
+    wanted = (
+        [tax.get(ref).id for ref in codes]
+        if codes is not None
+        else [c.id for c in tax.entities(Kind.BILLING_CODE)]
+    )
     if payers is None:
         chosen = [tax.context.payer] if tax.context.payer else [p.id for p in tax.entities(Kind.PAYER)]
     else:
-        chosen = [tax.where(payer=tax.get(ref).id if isinstance(ref, Entity) else ref).context.payer or "" for ref in payers]
+        chosen = [
+            tax.where(payer=tax.get(ref).id if isinstance(ref, Entity) else ref).context.payer or ""
+            for ref in payers
+        ]
     proofs = _Proofs()
     rows: list[tuple[Any, ...]] = []
     for payer in chosen:
@@ -369,6 +414,8 @@ def billing_table(tax: Taxonomy, codes: Iterable[Ref] | None = None, payers: Ite
         holding = _holding(view)
         for code in wanted:
             answer = view.who_can_bill(code)
-            rows.extend((payer, code, member, proofs.of(holding, answer, member, code)) for member in answer.ids)
+            rows.extend(
+                (payer, code, member, proofs.of(holding, answer, member, code)) for member in answer.ids
+            )
     rows.sort(key=lambda row: row[:3])
     return _build(tax, "billing", rows)

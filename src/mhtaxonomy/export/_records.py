@@ -61,7 +61,11 @@ def extra_fields(entity: Entity) -> dict[str, Plain]:
     >>> extra_fields(mht.load().get("therapist"))
     {'group': True}
     """
-    values = {field.name: getattr(entity, field.name) for field in attrs.fields(type(entity)) if field.name not in _SHARED}
+    values = {
+        field.name: getattr(entity, field.name)
+        for field in attrs.fields(type(entity))
+        if field.name not in _SHARED
+    }
     return {name: plain(value) for name, value in values.items() if value is not None}
 
 

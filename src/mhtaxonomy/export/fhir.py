@@ -23,8 +23,8 @@ version as its ``version`` and the data's as-of date as its ``date``.
 from __future__ import annotations
 
 import json
-from collections import Counter
 import pathlib
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ..model import Condition, Kind, Profession
@@ -92,8 +92,8 @@ def code_system(tax: Taxonomy) -> dict[str, Any]:
         concepts.append(concept)
     return {
         **_header(tax, "CodeSystem", "mhtaxonomy", "MhTaxonomy", "mhtaxonomy concepts"),
-        "description": "The professions, credentials, services, modalities, billing codes, conditions, payers, "
-        "jurisdictions and other concepts of the mhtaxonomy data, by their stable ids.",
+        "description": "The professions, credentials, services, modalities, billing codes, conditions, "
+        "payers, jurisdictions and other concepts of the mhtaxonomy data, by their stable ids.",
         "caseSensitive": True,
         "hierarchyMeaning": "is-a",
         "content": "complete",
@@ -111,12 +111,16 @@ def code_system(tax: Taxonomy) -> dict[str, Any]:
     }
 
 
-def _concept_map(tax: Taxonomy, id_: str, name: str, title: str, target: str, elements: list[dict[str, Any]]) -> dict[str, Any]:
+def _concept_map(
+    tax: Taxonomy, id_: str, name: str, title: str, target: str, elements: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         **_header(tax, "ConceptMap", id_, name, title),
         "sourceUri": _CONCEPTS,
         "targetUri": target,
-        "group": [{"source": _CONCEPTS, "sourceVersion": tax.data_version, "target": target, "element": elements}],
+        "group": [
+            {"source": _CONCEPTS, "sourceVersion": tax.data_version, "target": target, "element": elements}
+        ],
     }
 
 
@@ -142,8 +146,14 @@ def profession_map(tax: Taxonomy) -> dict[str, Any]:
         for p in professions
         if any(code.system == "NUCC" for code in p.codes)
     ]
-    return _concept_map(tax, "professions-to-nucc", "ProfessionsToNucc",
-                        "mhtaxonomy professions to NUCC provider taxonomy codes", NUCC, elements)
+    return _concept_map(
+        tax,
+        "professions-to-nucc",
+        "ProfessionsToNucc",
+        "mhtaxonomy professions to NUCC provider taxonomy codes",
+        NUCC,
+        elements,
+    )
 
 
 def _icd_targets(condition: Condition) -> list[dict[str, Any]]:
@@ -152,12 +162,19 @@ def _icd_targets(condition: Condition) -> list[dict[str, Any]]:
     for code in codes:
         if code.is_range:
             low, high = code.value.split("-", 1)
-            targets.append({"equivalence": "narrower", "comment": f"each ICD-10-CM code from {low} to {high}"})
+            targets.append(
+                {"equivalence": "narrower", "comment": f"each ICD-10-CM code from {low} to {high}"}
+            )
         elif len(codes) == 1:
             targets.append({"code": code.value, "equivalence": "equivalent"})
         else:
-            targets.append({"code": code.value, "equivalence": "narrower",
-                            "comment": f"one of the ICD-10-CM codes of {condition.name}"})
+            targets.append(
+                {
+                    "code": code.value,
+                    "equivalence": "narrower",
+                    "comment": f"one of the ICD-10-CM codes of {condition.name}",
+                }
+            )
     return targets
 
 
@@ -174,8 +191,14 @@ def condition_map(tax: Taxonomy) -> dict[str, Any]:
         for c in tax.entities(Kind.CONDITION)
         if isinstance(c, Condition) and any(code.system == "ICD-10-CM" for code in c.codes)
     ]
-    return _concept_map(tax, "conditions-to-icd-10-cm", "ConditionsToIcd10Cm",
-                        "mhtaxonomy conditions to ICD-10-CM codes", ICD_10_CM, elements)
+    return _concept_map(
+        tax,
+        "conditions-to-icd-10-cm",
+        "ConditionsToIcd10Cm",
+        "mhtaxonomy conditions to ICD-10-CM codes",
+        ICD_10_CM,
+        elements,
+    )
 
 
 def provider_value_set(tax: Taxonomy, service: Ref, independently: bool = False) -> dict[str, Any]:
@@ -202,7 +225,9 @@ def provider_value_set(tax: Taxonomy, service: Ref, independently: bool = False)
     title = f"NUCC codes of professions who may provide {entity.name}{how}{where}"
     id_ = f"{entity.id}-{place or 'anywhere'}" + ("-alone" if independently else "")
     name = "".join(part.capitalize() for part in id_.replace(".", "-").split("-"))
-    context = [f"on {tax.context.date.isoformat()}"] + ([f"for payer {tax.context.payer}"] if tax.context.payer else [])
+    context = [f"on {tax.context.date.isoformat()}"] + (
+        [f"for payer {tax.context.payer}"] if tax.context.payer else []
+    )
     resource: dict[str, Any] = {
         **_header(tax, "ValueSet", id_, "Providers" + name, title),
         "description": f"{title} ({', '.join(context)}), computed by mhtaxonomy's who_can_provide.",

@@ -5,10 +5,11 @@ entity's fields (its ``kind``, the fields every entity has, with codes as
 ``SYSTEM:value`` text, then the fields of its own kind), each edge a fact's
 fields with ``source``, ``target`` and ``key`` (the fact id). The graph's own
 data carry ``data_version``, ``as_of`` and the view's ``jurisdiction``,
-``payer`` and ``on`` (the date whose facts it holds). The edges are written under an explicit ``"edges"`` key: networkx 3.4
-changed the default key of ``networkx.node_link_data`` from ``"links"`` to
-``"edges"`` (and later restored ``"links"`` as the default), so :func:`read`
-accepts either.
+``payer`` and ``on`` (the date whose facts it holds).
+
+The edges are written under an explicit ``"edges"`` key: the default key of
+``networkx.node_link_data`` has moved between ``"links"`` and ``"edges"``
+across networkx releases, so :func:`read` accepts either.
 """
 
 from __future__ import annotations

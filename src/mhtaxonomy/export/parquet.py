@@ -1,4 +1,6 @@
-"""Parquet: the Arrow tables of :mod:`mhtaxonomy.tables` as one file each in a folder (needs ``mhtaxonomy[tables]``).
+"""Parquet: the Arrow tables of :mod:`mhtaxonomy.tables`, one file each in a folder.
+
+Needs pyarrow (``pip install "mhtaxonomy[tables]"``).
 
 The folder holds ``entities.parquet``, ``codes.parquet``, ``facts.parquet``,
 ``sources.parquet``, ``scope.parquet`` and ``billing.parquet``, readable by
@@ -21,7 +23,12 @@ __all__ = ["write"]
 
 
 def write(tax: Taxonomy, folder: str | pathlib.Path) -> list[pathlib.Path]:
-    """Write every table of ``tax`` (a taxonomy or a view) into ``folder`` as ``NAME.parquet``; return the paths.
+    """Write every table of ``tax`` (a taxonomy or a view) into ``folder`` as ``NAME.parquet``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
 
     Raises
     ------

@@ -38,8 +38,8 @@ query over the plain triples that answers who may provide a service as
 
 from __future__ import annotations
 
-import re
 import pathlib
+import re
 from typing import TYPE_CHECKING, Any
 
 from .._extras import missing
@@ -51,7 +51,15 @@ if TYPE_CHECKING:
 
     from ..taxonomy import Taxonomy
 
-__all__ = ["BASE", "PREFIXES", "graph", "kind_class", "who_can_provide_query", "write_json_ld", "write_turtle"]
+__all__ = [
+    "BASE",
+    "PREFIXES",
+    "graph",
+    "kind_class",
+    "who_can_provide_query",
+    "write_json_ld",
+    "write_turtle",
+]
 
 #: The namespace under which every IRI of the export lives.
 BASE = "https://mhtaxonomy.readthedocs.io/id/"
@@ -99,7 +107,9 @@ def graph(tax: Taxonomy) -> rdflib.Graph:
     from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
     lit, iri = rdflib.Literal, rdflib.URIRef
-    entity, vocab, fact_ns, source_ns = (rdflib.Namespace(PREFIXES[p]) for p in ("mht", "mhtv", "mhtfact", "mhtsrc"))
+    entity, vocab, fact_ns, source_ns = (
+        rdflib.Namespace(PREFIXES[p]) for p in ("mht", "mhtv", "mhtfact", "mhtsrc")
+    )
     g = rdflib.Graph()
     for prefix, uri in PREFIXES.items():
         g.bind(prefix, uri)
@@ -201,8 +211,8 @@ def who_can_provide_query(service: str, independently: bool = False) -> str:
     >>> any(str(row.profession).endswith("/entity/lcsw") for row in rows)
     True
     """
-    return f"""PREFIX mht: <{PREFIXES['mht']}>
-PREFIX mhtv: <{PREFIXES['mhtv']}>
+    return f"""PREFIX mht: <{PREFIXES["mht"]}>
+PREFIX mhtv: <{PREFIXES["mhtv"]}>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT DISTINCT ?profession WHERE {{
   {{
