@@ -8,7 +8,9 @@ copying them.
 Every table is built from the public API of a taxonomy or a view
 (:meth:`~mhtaxonomy.taxonomy.Taxonomy.entities`,
 :meth:`~mhtaxonomy.taxonomy.Taxonomy.facts`, the questions), so a view's
-tables hold only what holds in its context. Each table's schema metadata
+``facts``, ``scope`` and ``billing`` tables hold only what holds in its
+context (entities, codes and sources are the same in every view). Each
+table's schema metadata
 carry ``data_version``, ``as_of`` and the view's ``jurisdiction``, ``payer``
 and ``on`` (the date its facts hold on; empty text for what is not set).
 
