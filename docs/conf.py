@@ -58,4 +58,6 @@ intersphinx_mapping = {
     "python": ("https://docs.python.org/3", "_inventories/python.inv"),
     "networkx": ("https://networkx.org/documentation/stable", "_inventories/networkx.inv"),
     "attrs": ("https://www.attrs.org/en/stable", "_inventories/attrs.inv"),
+    "pyarrow": ("https://arrow.apache.org/docs", "_inventories/pyarrow.inv"),
+    "rdflib": ("https://rdflib.readthedocs.io/en/stable", "_inventories/rdflib.inv"),
 }

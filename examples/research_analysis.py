@@ -1,21 +1,22 @@
-"""A researcher's analysis of the taxonomy graph with networkx and pandas.
+"""A researcher's analysis of the taxonomy with its Arrow tables, pandas and networkx.
 
-Who it is for: researchers and analysts who want the raw graph rather than the
-question API: to count, rank, find paths, and export tables.
+Who it is for: researchers and analysts who want every answer at once, as
+tables, and the raw graph: to count, rank, find paths, and export.
 
-What it does, on the frozen ``tax.graph`` (a networkx MultiDiGraph whose edges
-carry ``relation`` and ``fact``):
+What it does:
 
-1. Ranks services by how many professions may provide them, computed with plain
-   networkx (is_a closures, holds and authorizes edges) and checked against
-   ``tax.who_can_provide``.
-2. Finds the paths from a degree to a billable code: degree -> the licence that
-   requires it -> the service the licence authorizes -> a narrower service ->
-   the code that bills it.
-3. Builds a pandas DataFrame of every fact and summarises it: facts per
-   relation, and the most cited sources.
+1. Takes the scope table (``tax.scope_table()``: one row per jurisdiction,
+   service and profession that may provide it there) into pandas, ranks the
+   services by how many professions may provide them on their own, and shows
+   where the number differs between states. The table is the library's own
+   answers, so it agrees with ``tax.who_can_provide`` (checked here for one
+   state; the test suite checks every cell).
+2. Finds the paths from a degree to a billable code in ``tax.graph``: degree ->
+   the licence that requires it -> the service the licence authorizes -> a
+   narrower service -> the code that bills it.
+3. Summarises the facts table: facts per relation, and the most cited sources.
 
-Needs pandas (``pip install pandas``) besides mhtaxonomy. Run::
+Needs pandas and pyarrow (``pip install pandas "mhtaxonomy[tables]"``). Run::
 
     python examples/research_analysis.py
 """
@@ -27,42 +28,26 @@ import pandas as pd
 
 import mhtaxonomy as mht
 
-IS_A, HOLDS, AUTHORIZES, REQUIRES, BILLS = (
+IS_A, REQUIRES, AUTHORIZES, BILLS = (
     mht.Relation.IS_A,
-    mht.Relation.HOLDS,
-    mht.Relation.AUTHORIZES,
     mht.Relation.REQUIRES,
+    mht.Relation.AUTHORIZES,
     mht.Relation.BILLS,
 )
-
-
-def edges_of(graph: nx.MultiDiGraph, relation: mht.Relation) -> nx.MultiDiGraph:
-    """A read-only view of ``graph`` with only the edges of one relation."""
-    return nx.subgraph_view(graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["relation"] is relation)
 
 
 def nodes_of(graph: nx.MultiDiGraph, kind: mht.Kind) -> list[str]:
     return sorted(node for node, data in graph.nodes(data=True) if data["kind"] is kind)
 
 
-def providers_by_service(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
-    """For each service, the professions that may provide it (with or without supervision).
-
-    A profession holds its own credentials and those of every broader profession
-    (``is_a`` points to the general, so the broader ones are its descendants in
-    the is_a graph); a credential that authorizes a service authorizes its
-    narrower services too (the ancestors of the service in the is_a graph).
-    """
-    is_a, holds, authorizes = (edges_of(graph, r) for r in (IS_A, HOLDS, AUTHORIZES))
-    found: dict[str, set[str]] = {service: set() for service in nodes_of(graph, mht.Kind.SERVICE)}
-    for profession in nodes_of(graph, mht.Kind.PROFESSION):
-        holders = {profession} | nx.descendants(is_a, profession)
-        credentials = {c for holder in holders for c in holds.successors(holder)}
-        granted = {s for credential in credentials for s in authorizes.successors(credential)}
-        for service in granted:
-            for covered in {service} | nx.ancestors(is_a, service):
-                found[covered].add(profession)
-    return found
+def agrees_with_the_questions(tax: mht.Taxonomy, scope: pd.DataFrame, jurisdiction: str) -> bool:
+    """Whether the scope table's rows for one jurisdiction are what who_can_provide answers there."""
+    view = tax.where(jurisdiction=jurisdiction)
+    here = scope[scope["jurisdiction"] == jurisdiction]
+    return all(
+        set(here.loc[here["service"] == service.id, "profession"]) == view.who_can_provide(service).ids
+        for service in tax.entities(mht.Kind.SERVICE)
+    )
 
 
 def leads_to(graph: nx.MultiDiGraph) -> nx.DiGraph:
@@ -82,7 +67,9 @@ def leads_to(graph: nx.MultiDiGraph) -> nx.DiGraph:
         elif relation is AUTHORIZES:
             supervised = data["fact"].supervised
             if not steps.has_edge(u, v) or steps.edges[u, v]["relation"] != "authorizes":
-                steps.add_edge(u, v, relation="authorizes, under supervision," if supervised else "authorizes")
+                steps.add_edge(
+                    u, v, relation="authorizes, under supervision," if supervised else "authorizes"
+                )
         elif relation is IS_A and kinds[0] is mht.Kind.SERVICE:
             steps.add_edge(v, u, relation="includes")
         elif relation is BILLS:
@@ -90,39 +77,33 @@ def leads_to(graph: nx.MultiDiGraph) -> nx.DiGraph:
     return steps
 
 
-def facts_frame(tax: mht.Taxonomy) -> pd.DataFrame:
-    """Every fact as a row: ends, relation, qualifiers, and its sources."""
-    return pd.DataFrame(
-        {
-            "id": fact.id,
-            "subject": fact.subject,
-            "relation": fact.relation.value,
-            "object": fact.object,
-            "jurisdictions": len(fact.jurisdictions or ()),
-            "payers": len(fact.payers or ()),
-            "supervised": fact.supervised,
-            "sources": list(fact.sources),
-        }
-        for fact in tax.facts()
-    )
-
-
 def main() -> int:
     tax = mht.load()
     graph = tax.graph
-    name = lambda node: graph.nodes[node]["entity"].name  # noqa: E731
-    print(f"mhtaxonomy data {tax.data_version}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges\n")
-
-    print("1. Services by number of professions that may provide them")
-    found = providers_by_service(graph)
-    # The library's answers also name a group (therapist, prescriber) when all its members qualify;
-    # this count is of individual professions, so groups are left out of the comparison.
-    agree = all(
-        found[service] == {p.id for p in tax.who_can_provide(service) if not p.group} for service in found
+    name = lambda node: graph.nodes[node]["entity"].name
+    print(
+        f"mhtaxonomy data {tax.data_version}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges\n"
     )
-    ranking = pd.Series({name(s): len(p) for s, p in found.items()}).sort_values(ascending=False, kind="stable")
-    print(ranking.head(10).to_string())
-    print(f"   (networkx count agrees with tax.who_can_provide for all {len(found)} services: {agree})\n")
+
+    print("1. Who may provide each service on their own, state by state (the scope table)")
+    scope = tax.scope_table().to_pandas()
+    groups = {p.id for p in tax.entities(mht.Kind.PROFESSION) if getattr(p, "group", False)}
+    alone = scope[scope["independent"] & ~scope["profession"].isin(groups)]
+    per_state = alone.groupby(["service", "jurisdiction"]).size().unstack(fill_value=0)
+    ranking = per_state.median(axis=1).sort_values(ascending=False, kind="stable")
+    print(ranking.rename(index=name).head(8).to_string())
+    varies = per_state[per_state.min(axis=1) != per_state.max(axis=1)]
+    for service, counts in varies.iterrows():
+        widest = counts[counts == counts.max()].index
+        print(
+            f"   {name(service)}: {counts.min()} to {counts.max()} professions; most in "
+            + ", ".join(sorted(name(j) for j in widest)[:4])
+            + (" ..." if len(widest) > 4 else "")
+        )
+    agree = agrees_with_the_questions(tax, scope, "us-nm")
+    print(
+        f"   ({len(scope)} rows; New Mexico's rows agree with tax.who_can_provide for every service: {agree})\n"
+    )
 
     print("2. From a degree to a billable code")
     steps = leads_to(graph)
@@ -133,17 +114,23 @@ def main() -> int:
         print(f"   {name(degree)}: {len(reach[degree])} billable codes within reach")
         if "cpt-90834" in reach[degree]:
             path = nx.shortest_path(steps, degree, "cpt-90834")
-            hops = [name(path[0])] + [f"{steps.edges[u, v]['relation']} {name(v)}" for u, v in zip(path, path[1:])]
+            hops = [name(path[0])] + [
+                f"{steps.edges[u, v]['relation']} {name(v)}" for u, v in zip(path, path[1:])
+            ]
             print("     " + " -> ".join(hops))
     only_medical = sorted(graph.nodes[code]["entity"].code for code in reach["medical-degree"] - reach["msw"])
-    shown = ", ".join(only_medical[:12]) + (f" and {len(only_medical) - 12} more" if len(only_medical) > 12 else "")
+    shown = ", ".join(only_medical[:12]) + (
+        f" and {len(only_medical) - 12} more" if len(only_medical) > 12 else ""
+    )
     print(f"   codes within reach of a medical degree but not of an MSW: {shown or 'none'}")
     print()
 
-    print("3. The facts as a pandas DataFrame")
-    facts = facts_frame(tax)
-    print(f"   {len(facts)} facts; {int(facts['supervised'].sum())} only under supervision; "
-          f"{int((facts['jurisdictions'] > 0).sum())} limited to some jurisdictions")
+    print("3. The facts table in pandas")
+    facts = tax.table("facts").to_pandas()
+    print(
+        f"   {len(facts)} facts; {int(facts['supervised'].sum())} only under supervision; "
+        f"{int(facts['jurisdictions'].notna().sum())} limited to some jurisdictions"
+    )
     print(facts.groupby("relation").size().sort_values(ascending=False).to_string())
     cited = facts.explode("sources")["sources"].value_counts().head(5)
     print("   most cited sources:")

@@ -31,6 +31,8 @@ PROJECTS = {
     "python": ("Python", "3"),
     "networkx": ("NetworkX", "stable"),
     "attrs": ("attrs", "stable"),
+    "pyarrow": ("Apache Arrow", "stable"),
+    "rdflib": ("rdflib", "stable"),
 }
 
 

@@ -622,6 +622,33 @@ class Taxonomy:
         who = self._get_kind(profession, Kind.PROFESSION, question="can_bill")
         return queries.Verdict(subject=who, answer=self.who_can_bill(code))
 
+    # -- tables (pyarrow, an optional extra: imported when first used) ---------
+
+    def table(self, name: str) -> pyarrow.Table:
+        """This view's table ``name`` as a :class:`pyarrow.Table`; see :mod:`.tables` for the columns.
+
+        ``name`` is ``entities``, ``codes``, ``facts``, ``sources``, ``scope`` or ``billing``.
+
+        >>> import mhtaxonomy as mht
+        >>> mht.load().table("entities").num_rows == len(mht.load().entities())
+        True
+        """
+        from . import tables
+
+        return tables.table(self, name)
+
+    def scope_table(
+        self, services: Iterable[Ref] | None = None, jurisdictions: Iterable[Ref] | None = None
+    ) -> pyarrow.Table:
+        """Who may provide each service in each jurisdiction; see :func:`.tables.scope_table`."""
+        from . import tables
+
+        return tables.scope_table(self, services, jurisdictions)
+
+
+if TYPE_CHECKING:
+    import pyarrow
+
 
 def _as_date(value: dt.date | str) -> dt.date:
     if isinstance(value, dt.datetime):

@@ -35,7 +35,7 @@ from .render import Page, clean, colour_wanted
 __all__ = ["COMMAND_MODULES", "SCHEMA_VERSION", "main"]
 
 #: The modules (in this package) whose ``@command`` functions are subcommands.
-COMMAND_MODULES = ("commands",)
+COMMAND_MODULES = ("commands", "export")
 
 #: The version of the ``--json`` output's schema (``output.schema.json``); raised on any change
 #: a script reading the output would notice.
@@ -102,7 +102,7 @@ def _parser(wanted: str | None = None) -> argparse.ArgumentParser:
         )
         for argument in command.arguments if full else ():
             sub.add_argument(*argument.flags, **argument.options)
-        sub.set_defaults(run=command.run)
+        sub.set_defaults(run=command.run, writes=command.writes)
     return parser
 
 
@@ -132,7 +132,7 @@ def _context(tax: Taxonomy, view: Taxonomy, args: argparse.Namespace, reply: Rep
     context = view.context
     no_effect = []
     for option in _CONTEXT_OPTIONS:
-        if getattr(args, option) is None:
+        if getattr(args, option) is None or args.writes:
             continue
         value = getattr(context, option)
         unknown = option != "on" and not _mentions(tax, value)

@@ -56,25 +56,30 @@ Run = Callable[[Taxonomy, argparse.Namespace, Page], Reply]
 
 @attrs.frozen(kw_only=True)
 class Command:
-    """One subcommand: its name, help text, arguments and the function that runs it."""
+    """One subcommand: its name, help text, arguments and the function that runs it.
+
+    ``writes`` marks a command that writes files: it runs once, so the context
+    options are not checked by answering again without them.
+    """
 
     name: str
     help: str
     arguments: tuple[Argument, ...]
     run: Run
+    writes: bool = False
 
 
 #: Every subcommand, by name, in the order they were registered (the order of ``--help``).
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, help: str, *arguments: Argument) -> Callable[[Run], Run]:  # noqa: A002
-    """Register ``run`` as the subcommand ``name``."""
+def command(name: str, help: str, *arguments: Argument, writes: bool = False) -> Callable[[Run], Run]:  # noqa: A002
+    """Register ``run`` as the subcommand ``name`` (``writes``: it writes files, see :class:`Command`)."""
 
     def register(run: Run) -> Run:
         if name in COMMANDS:
             raise ValueError(f"two subcommands are named {name!r}")
-        COMMANDS[name] = Command(name=name, help=help, arguments=arguments, run=run)
+        COMMANDS[name] = Command(name=name, help=help, arguments=arguments, run=run, writes=writes)
         return run
 
     return register
