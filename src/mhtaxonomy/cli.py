@@ -248,7 +248,23 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--profession", required=True, help="the billing profession, e.g. LCSW")
     sub.add_argument("--minutes", type=int, help="minutes of the timed service (psychotherapy time)")
     sub.add_argument("--diagnosis", help="a condition or ICD-10-CM code, e.g. F41.1")
+    _add_nationwide_commands(command)
     return parser
+
+
+# -- nationwide: coverage, can-practice, telehealth (issue 12); self-contained for the CLI package --
+
+
+def _coverage(tax: Taxonomy, args: argparse.Namespace) -> None:
+    grid = tax.coverage()
+    if args.json:
+        print(json.dumps({"counts": grid.counts(), "share_sourced": round(grid.share(), 4), "rows": grid.rows()}, indent=2))
+        return
+    print(grid)
+
+
+def _add_nationwide_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    command("coverage", "per state and DC: which licensing questions are sourced, unknown or missing", _coverage)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

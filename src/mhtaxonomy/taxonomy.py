@@ -39,6 +39,7 @@ from .model import (
 
 if TYPE_CHECKING:
     from .billing import ClaimCheck
+    from .coverage import Coverage
     from .queries import Answer, Comparison
 
 __all__ = [
@@ -579,6 +580,15 @@ class Taxonomy:
     def titles(self, profession: Ref, jurisdiction: str | Jurisdiction | None = None) -> Answer:
         """The licence titles used for a profession, optionally in one jurisdiction."""
         return queries.titles(self, profession, jurisdiction=jurisdiction)
+
+    def coverage(self) -> Coverage:
+        """Per state and DC, whether each core licensing question is sourced, unknown or missing.
+
+        See :mod:`.coverage`. ``str()`` of the result is the grid; ``rows()`` the plain rows.
+        """
+        from .coverage import coverage
+
+        return coverage(self)
 
 
 def _as_date(value: dt.date | str) -> dt.date:

@@ -1,0 +1,105 @@
+"""Every state answered: licence titles and the coverage grid (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+
+import mhtaxonomy as mht
+from mhtaxonomy.cli import main
+from mhtaxonomy.coverage import PROFESSIONS, QUESTIONS, STATUSES
+from mhtaxonomy.queries import UNKNOWN_TITLE
+
+TAX = mht.load()
+GRID = TAX.coverage()
+PLACES = [p for p in TAX.entities(mht.Kind.JURISDICTION) if p.type.value in ("state", "district")]
+
+
+def test_the_grid_covers_every_state_and_dc_for_every_question() -> None:
+    assert len(PLACES) == 51
+    expected = {(p.id, prof, q) for p in PLACES for prof, questions in QUESTIONS.items() for q in questions}
+    assert {(c.jurisdiction, c.profession, c.question) for c in GRID} == expected
+    assert len(GRID.rows()) == len(expected)
+
+
+def test_no_cell_is_missing_and_the_counts_add_up() -> None:
+    counts = GRID.counts()
+    assert counts["missing"] == 0
+    assert sum(counts.values()) == len(GRID)
+    assert GRID.share() == pytest.approx(counts["sourced"] / len(GRID))
+    assert GRID.share() + GRID.share("unknown") == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="status must be one of"):
+        GRID.share("maybe")
+
+
+@pytest.mark.parametrize("cell", list(GRID), ids=lambda c: f"{c.jurisdiction}-{c.profession}-{c.question}")
+def test_each_cell_is_backed_by_facts_that_name_its_state(cell: mht.Entity) -> None:
+    assert cell.status in STATUSES
+    assert cell.facts, "every status but missing is backed by a fact"
+    for fact in cell.facts:
+        for source in fact.sources:
+            TAX.source(source)
+    if cell.status == "sourced":
+        assert cell.answer
+        assert any(fact.jurisdictions and cell.jurisdiction in fact.jurisdictions for fact in cell.facts)
+    else:
+        assert not cell.answer
+
+
+@pytest.mark.parametrize("place", PLACES, ids=lambda p: p.id)
+@pytest.mark.parametrize("profession", sorted(PROFESSIONS))
+def test_every_profession_has_a_title_or_an_explicit_unknown_in_every_jurisdiction(profession: str, place: mht.Entity) -> None:
+    answer = TAX.titles(profession, place)
+    cell = GRID.cell(place.id, profession, "title")
+    assert answer, "never an empty answer"
+    if UNKNOWN_TITLE in answer.ids:
+        assert answer.ids == {UNKNOWN_TITLE} and cell.status == "unknown"
+        assert PROFESSIONS[profession] not in answer, "no silent fallback to the nationwide licence"
+    else:
+        assert cell.status == "sourced" and set(cell.answer) == answer.ids
+        holdings = [f for t in answer for f in answer.why(t) if f.relation is mht.Relation.HOLDS]
+        assert any(place.id in (f.jurisdictions or ()) for f in holdings)
+
+
+def test_washington_clinical_social_workers_hold_the_licsw() -> None:
+    answer = TAX.titles("LCSW", "WA")
+    assert answer.ids == {"licsw-license"}
+    assert TAX.get("LICSW").id == "licsw-license"
+    assert "SWLM-LICSW" in {s.id for s in answer.why("licsw-license").sources}
+
+
+def test_the_lmhc_licence_has_its_abbreviation() -> None:
+    assert TAX.get("LMHC").id == "lmhc-license"
+    assert "LMHC" in TAX.get("lmhc-license").abbreviations
+    assert TAX.titles("LPC", "NY").ids == {"lmhc-license"}
+
+
+def test_maryland_master_social_worker_is_now_the_lmsw() -> None:
+    assert TAX.titles("LMSW", "MD").ids == {"lmsw-license"}
+    assert "MD-BSWE" in GRID.cell("us-md", "lmsw", "title").sources
+
+
+def test_a_state_specific_chain_fills_the_tier_column() -> None:
+    cell = GRID.cell("us-tx", "lpc", "tier")
+    assert cell.status == "sourced" and "lpc-associate-license" in cell.answer
+    assert GRID.cell("us-ak", "lpc", "tier").answer == ("no-state-associate-licence",)
+
+
+def test_an_unknown_cell_names_its_marker() -> None:
+    cell = GRID.cell("us-ky", "psychologist", "experience")
+    assert cell.status == "unknown"
+    assert {f.object for f in cell.facts} == {"state-supervised-experience-not-sourced"}
+
+
+def test_the_grid_renders_with_its_share() -> None:
+    text = str(GRID)
+    assert text.splitlines()[0].split()[0] == "lpc:title"
+    assert f"{GRID.counts()['sourced']} sourced ({GRID.share():.1%})" in text
+
+
+def test_cli_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["coverage"]) == 0
+    out, _ = capsys.readouterr()
+    assert "us-wa" in out and "sourced" in out
+    assert main(["coverage", "--json"]) == 0
+    out, _ = capsys.readouterr()
+    assert '"share_sourced"' in out
