@@ -103,3 +103,31 @@ def test_cli_coverage(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["coverage", "--json"]) == 0
     out, _ = capsys.readouterr()
     assert '"share_sourced"' in out
+
+
+# -- prescribing authority per state (NP practice environment) -------------------------------
+
+
+def _np_environment(place: mht.Entity) -> str:
+    grants = [f for f in TAX.where(jurisdiction=place).facts("np-license", "authorizes", "prescribing")]
+    assert len(grants) == 1, place.id
+    return "agreement" if grants[0].supervised else "full"
+
+
+@pytest.mark.parametrize("place", PLACES, ids=lambda p: p.id)
+def test_a_pmhnp_prescribes_independently_only_where_nps_need_no_agreement(place: mht.Entity) -> None:
+    view = TAX.where(jurisdiction=place)
+    alone = view.who_can_provide("prescribing", independently=True)
+    assert "pmhnp" in view.who_can_provide("prescribing")
+    assert ("pmhnp" in alone) is (_np_environment(place) == "full")
+    assert "physician-assistant" not in alone, "PAs prescribe only with a physician in the data"
+    if "pmhnp" in alone:
+        grant = next(f for f in alone.why("pmhnp") if f.relation is mht.Relation.AUTHORIZES)
+        assert place.id in (grant.jurisdictions or ())
+
+
+def test_np_environment_matches_the_requirement_facts() -> None:
+    for place in PLACES:
+        needs = {f.object for f in TAX.where(jurisdiction=place).facts("np-license", "requires")}
+        limited = bool(needs & {"np-collaborative-agreement", "np-supervision"})
+        assert limited is (_np_environment(place) == "agreement"), place.id

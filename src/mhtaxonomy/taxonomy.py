@@ -584,7 +584,7 @@ class Taxonomy:
     def coverage(self) -> Coverage:
         """Per state and DC, whether each core licensing question is sourced, unknown or missing.
 
-        See :mod:`.coverage`. ``str()`` of the result is the grid; ``rows()`` the plain rows.
+        See :mod:`mhtaxonomy.coverage`. ``str()`` of the result is the grid; ``rows()`` the plain rows.
         """
         from .coverage import coverage
 
