@@ -263,8 +263,23 @@ def _coverage(tax: Taxonomy, args: argparse.Namespace) -> None:
     print(grid)
 
 
+def _can_practice(tax: Taxonomy, args: argparse.Namespace) -> int:
+    verdict = tax.can_practice(args.profession, args.licensed_in, args.client_in, on=args.on, telehealth=not args.in_person)
+    if args.json:
+        print(json.dumps({"allowed": verdict.allowed, "reason": verdict.reason, "compact": verdict.compact,
+                          "limits": verdict.limits, "facts": [fact.id for fact in verdict.facts]}, indent=2))
+    else:
+        print(verdict.why() if args.why else f"{'yes' if verdict else 'no'}: {verdict.reason}")
+    return 0 if verdict else 1
+
+
 def _add_nationwide_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     command("coverage", "per state and DC: which licensing questions are sourced, unknown or missing", _coverage)
+    sub = command("can-practice", "whether a clinician licensed in one state may serve a client in another (exit 1 if not)", _can_practice)
+    sub.add_argument("profession", help="a profession, e.g. psychologist, LPC, PMHNP")
+    sub.add_argument("licensed_in", metavar="LICENSED_IN", help="the state of the licence, e.g. TX")
+    sub.add_argument("client_in", metavar="CLIENT_IN", help="the state where the client is, e.g. AZ")
+    sub.add_argument("--in-person", action="store_true", help="practice in person rather than by telehealth")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -185,6 +185,8 @@ def _cells(tax: Taxonomy, place: str, profession: str) -> Iterator[Cell]:
     licences = [national, *(t for t in titles.ids if t != UNKNOWN_TITLE and national in view.broader(t).ids)]
     reached = _state_facts(view, licences, place)
     for question in QUESTIONS[profession]:
+        answer: tuple[str, ...]
+        facts: tuple[Fact, ...]
         if question == "title":
             holdings = tuple(
                 fact

@@ -20,6 +20,7 @@ __all__ = [
     "BillingCode",
     "Code",
     "CodeSystem",
+    "Compact",
     "Condition",
     "Context",
     "Credential",
@@ -58,6 +59,7 @@ class Kind(enum.StrEnum):
     REFERRAL_REASON = "referral_reason"
     REQUIREMENT = "requirement"
     CODE_SYSTEM = "code_system"
+    COMPACT = "compact"
 
 
 class Relation(enum.StrEnum):
@@ -79,6 +81,9 @@ class Relation(enum.StrEnum):
     COVERS = "covers"
     FIRST_LINE_FOR = "first_line_for"
     REFERS_TO = "refers_to"
+    MEMBER_OF = "member_of"
+    GRANTS_PRIVILEGES = "grants_privileges"
+    APPLIES_TO = "applies_to"
 
     @property
     def phrase(self) -> str:
@@ -95,6 +100,8 @@ _PHRASES = {
     Relation.FORM_OF: "is a form of",
     Relation.ADD_ON_TO: "is an add-on to",
     Relation.FIRST_LINE_FOR: "is first-line for",
+    Relation.MEMBER_OF: "is a member of",
+    Relation.GRANTS_PRIVILEGES: "grants practice under",
 }
 
 
@@ -334,6 +341,34 @@ class CodeSystem(Entity):
     url: str | None = None
 
 
+#: What an interstate compact gives a clinician licensed in a member state.
+COMPACT_AUTHORITIES = ("privilege", "multistate_license", "expedited_licensure")
+
+
+@attrs.frozen(kw_only=True)
+class Compact(Entity):
+    """An interstate licensure compact: PSYPACT, the Counseling Compact, the NLC.
+
+    ``authority`` says what it gives: a ``privilege`` to practise in another
+    member state, a ``multistate_license``, or only ``expedited_licensure`` (a
+    faster way to a licence in the other state, no right to practise there).
+    ``effective`` is when the compact came into force (``None``: not yet);
+    ``privileges_from`` when the first privileges or licences were issued
+    (``None``: not yet). ``in_person`` says whether practice in person is covered
+    besides telehealth, and ``in_person_days`` any yearly limit on it. Member
+    states are ``member_of`` facts; the states where practice under it is
+    possible, and from when, are ``grants_privileges`` facts.
+    """
+
+    kind: ClassVar[Kind] = Kind.COMPACT
+    authority: str = attrs.field(validator=attrs.validators.in_(COMPACT_AUTHORITIES))
+    effective: dt.date | None = None
+    privileges_from: dt.date | None = None
+    telehealth: bool = True
+    in_person: bool = True
+    in_person_days: int | None = None
+
+
 ENTITY_TYPES: dict[Kind, type[Entity]] = {
     cls.kind: cls
     for cls in (
@@ -348,6 +383,7 @@ ENTITY_TYPES: dict[Kind, type[Entity]] = {
         ReferralReason,
         Requirement,
         CodeSystem,
+        Compact,
     )
 }
 

@@ -24,6 +24,7 @@ import networkx as nx
 
 from . import billing, queries
 from .load import Dataset, read
+from .practice import Verdict
 from .model import (
     BillingCode,
     Code,
@@ -589,6 +590,20 @@ class Taxonomy:
         from .coverage import coverage
 
         return coverage(self)
+
+    def can_practice(
+        self,
+        profession: Ref,
+        licensed_in: str | Jurisdiction,
+        client_in: str | Jurisdiction,
+        *,
+        on: dt.date | str | None = None,
+        telehealth: bool = True,
+    ) -> Verdict:
+        """Whether a clinician licensed in one state may serve a client in another; see :mod:`mhtaxonomy.practice`."""
+        from .practice import can_practice
+
+        return can_practice(self, profession, licensed_in, client_in, on=on, telehealth=telehealth)
 
 
 def _as_date(value: dt.date | str) -> dt.date:

@@ -1,0 +1,211 @@
+"""Practice across state lines: may a clinician licensed in one state serve a client in another?
+
+Practice happens where the client is. A clinician may serve a client in the
+state of their own licence; elsewhere only through an interstate compact that
+(1) applies to every licence the profession practises under (the NLC covers a
+PMHNP's RN licence but not the NP licence, so it gives no NP practice), (2) is
+in force and gives a privilege or a multistate licence rather than only
+expedited licensure (the IMLC), (3) counts the licence's state as a member, and
+(4) lets its holders practise in the client's state on the day asked
+(``grants_privileges``), (5) in the way asked: telehealth, or in person within
+any yearly limit.
+
+Assumptions: a profession's licences are the ``license`` credentials it (or a
+profession it is a kind of) holds in the licence's state; a compact applies to
+a licence when it ``applies_to`` that licence or one it is a kind of. The data
+list a compact's members only as far as the sources do, so "not a member" may
+mean "not recorded".
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+import attrs
+
+from .model import Compact, Credential, CredentialType, Fact, Jurisdiction, Kind, Relation
+
+if TYPE_CHECKING:
+    from .taxonomy import Ref, Taxonomy
+
+__all__ = ["Verdict", "can_practice"]
+
+
+@attrs.frozen(kw_only=True)
+class Verdict:
+    """The answer to :func:`can_practice`: truthy when practice is allowed.
+
+    ``reason`` says why in one sentence; ``facts`` are the facts behind it (the
+    compact's membership and grants, or the link that is missing); ``compact``
+    is the compact that allows it (or the one that came closest), if any.
+    """
+
+    allowed: bool
+    reason: str
+    facts: tuple[Fact, ...] = ()
+    compact: str | None = None
+    limits: str | None = None
+    _tax: Taxonomy = attrs.field(repr=False, alias="tax", eq=False)
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def why(self) -> str:
+        """The verdict, the reason, each fact behind it and the sources they cite."""
+        name = lambda ref: self._tax.get(ref).name  # noqa: E731
+        lines = [f"{'yes' if self.allowed else 'no'}: {self.reason}"]
+        if self.limits:
+            lines.append(f"  limits: {self.limits}")
+        for fact in self.facts:
+            when = f" (from {fact.valid_from.isoformat()})" if fact.valid_from else ""
+            lines.append(f"  - {name(fact.subject)} {fact.relation.phrase} {name(fact.object)}{when}  [{', '.join(fact.sources)}]")
+        cited = dict.fromkeys(source for fact in self.facts for source in fact.sources)
+        if cited:
+            lines.append("  sources:")
+            lines.extend(f"    {self._tax.source(source)}" for source in cited)
+        return "\n".join(lines)
+
+
+def _licences(view: Taxonomy, profession: str) -> dict[str, Fact]:
+    """The licences the profession (or a broader one) holds in the view's state, with the holding fact."""
+    found: dict[str, Fact] = {}
+    for holder in {profession, *view.broader(profession).ids}:
+        for holding in view.facts(holder, Relation.HOLDS):
+            credential = view.get(holding.object)
+            if isinstance(credential, Credential) and credential.type is CredentialType.LICENSE:
+                found.setdefault(credential.id, holding)
+    return found
+
+
+def _applying(view: Taxonomy, licence: str) -> list[tuple[Compact, Fact]]:
+    """Compacts that apply to ``licence`` or to a licence it is a kind of."""
+    targets = {licence, *view.broader(licence).ids}
+    found = []
+    for fact in view.facts(relation=Relation.APPLIES_TO):
+        compact = view.get(fact.subject)
+        if fact.object in targets and isinstance(compact, Compact):
+            found.append((compact, fact))
+    return found
+
+
+def _link(view: Taxonomy, place: str, relation: Relation, compact: str) -> Fact | None:
+    facts = view.facts(place, relation, compact)
+    return facts[0] if facts else None
+
+
+def _through(
+    tax: Taxonomy, compact: Compact, applies: Fact, home: str, client: str, day: datetime.date, telehealth: bool
+) -> Verdict:
+    """Whether one compact carries practice from ``home`` to ``client`` on ``day``."""
+    view = tax.where(on=day)
+    names = {ref: tax.get(ref).name for ref in (home, client)}
+
+    def verdict(allowed: bool, reason: str, *facts: Fact | None, limits: str | None = None) -> Verdict:
+        return Verdict(
+            allowed=allowed,
+            reason=reason,
+            facts=(applies, *(f for f in facts if f is not None)),
+            compact=compact.id,
+            limits=limits,
+            tax=tax,
+        )
+
+    if compact.authority == "expedited_licensure":
+        return verdict(False, f"the {compact.name} only speeds up getting a licence in {names[client]}; it gives no right to practise there without one")
+    if compact.effective is None or day < compact.effective:
+        return verdict(False, f"the {compact.name} is not in force on {day.isoformat()}")
+    home_member = _link(view, home, Relation.MEMBER_OF, compact.id)
+    if home_member is None:
+        return verdict(False, f"{names[home]}, the licence's state, is not a member of the {compact.name} on {day.isoformat()} (as far as the data record)")
+    client_member = _link(view, client, Relation.MEMBER_OF, compact.id)
+    if client_member is None:
+        return verdict(False, f"{names[client]}, where the client is, is not a member of the {compact.name} on {day.isoformat()} (as far as the data record)", home_member)
+    grant = _link(view, client, Relation.GRANTS_PRIVILEGES, compact.id)
+    if grant is None:
+        return verdict(False, f"{names[client]} is a member of the {compact.name} but does not yet let its holders practise there on {day.isoformat()}", home_member, client_member)
+    if not telehealth and not compact.in_person:
+        return verdict(False, f"the {compact.name} covers telehealth only", home_member, client_member, grant)
+    limits = None
+    if not telehealth and compact.in_person_days:
+        limits = f"in person at most {compact.in_person_days} days a year"
+    how = "by telehealth" if telehealth else "in person"
+    return verdict(True, f"practice {how} in {names[client]} under the {compact.name}", home_member, client_member, grant, limits=limits)
+
+
+def can_practice(
+    tax: Taxonomy,
+    profession: Ref,
+    licensed_in: str | Jurisdiction,
+    client_in: str | Jurisdiction,
+    *,
+    on: datetime.date | str | None = None,
+    telehealth: bool = True,
+) -> Verdict:
+    """Whether ``profession``, licensed in ``licensed_in``, may serve a client in ``client_in``.
+
+    ``on`` is the day asked about (default: the view's date, or today);
+    ``telehealth`` false asks about practice in person.
+
+    Returns
+    -------
+    Verdict
+        Truthy when allowed; ``why()`` gives the licence or the compact facts,
+        or the missing link.
+
+    Raises
+    ------
+    UnknownEntityError
+        For an unknown profession or jurisdiction.
+
+    Examples
+    --------
+    >>> import mhtaxonomy as mht
+    >>> tax = mht.load()
+    >>> bool(tax.can_practice("psychologist", "TX", "AZ", on="2024-01-01"))
+    True
+    >>> bool(tax.can_practice("pmhnp", "TX", "FL", on="2024-01-01"))
+    False
+    """
+    who = tax._get_kind(profession, Kind.PROFESSION, question="can_practice")
+    home = tax.where(jurisdiction=licensed_in).context.jurisdiction
+    client = tax.where(jurisdiction=client_in).context.jurisdiction
+    day = tax.where(on=on)._dated().date if on is not None else tax._dated().date
+    assert home is not None and client is not None
+    home_view = tax.where(jurisdiction=home, on=day)
+    licences = _licences(home_view, who.id)
+    if home == client:
+        return Verdict(
+            allowed=bool(licences),
+            reason=f"the client is in {tax.get(home).name}, the state of the licence" if licences else f"the data record no licence for {who.name} in {tax.get(home).name}",
+            facts=tuple(licences.values()),
+            tax=tax,
+        )
+    if not licences:
+        return Verdict(allowed=False, reason=f"the data record no licence for {who.name} in {tax.get(home).name}", tax=tax)
+    closest: Verdict | None = None
+    carried: list[Verdict] = []
+    for licence, holding in sorted(licences.items()):
+        options = [_through(tax, compact, applies, home, client, day, telehealth) for compact, applies in _applying(home_view, licence)]
+        allowed = [v for v in options if v]
+        if allowed:
+            carried.append(allowed[0])
+            continue
+        reason = (
+            f"no compact applies to the {tax.get(licence).name}, which {who.name} practice needs"
+            if not options
+            else f"the {tax.get(licence).name} is not carried across: " + "; ".join(v.reason for v in options)
+        )
+        closest = Verdict(allowed=False, reason=reason, facts=(holding, *(f for v in options for f in v.facts)), compact=options[0].compact if options else None, tax=tax)
+        break
+    if closest is not None:
+        return closest
+    first = carried[0]
+    return Verdict(
+        allowed=True,
+        reason="; ".join(dict.fromkeys(v.reason for v in carried)),
+        facts=tuple(dict.fromkeys(f for v in carried for f in v.facts)),
+        compact=first.compact,
+        limits=first.limits,
+        tax=tax,
+    )
