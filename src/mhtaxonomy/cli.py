@@ -273,6 +273,17 @@ def _can_practice(tax: Taxonomy, args: argparse.Namespace) -> int:
     return 0 if verdict else 1
 
 
+def _telehealth(tax: Taxonomy, args: argparse.Namespace) -> int:
+    answer = tax.telehealth(args.code, patient_at=args.patient_at, audio_only=args.audio_only)
+    if args.json:
+        print(json.dumps({"allowed": answer.allowed, "reason": answer.reason, "place_of_service": answer.place_of_service,
+                          "modifiers": list(answer.modifiers), "conditions": list(answer.conditions),
+                          "facts": [fact.id for fact in answer.facts]}, indent=2))
+    else:
+        print(answer.why() if args.why else "\n".join(answer.why().splitlines()[:3]))
+    return 0 if answer else 1
+
+
 def _add_nationwide_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     command("coverage", "per state and DC: which licensing questions are sourced, unknown or missing", _coverage)
     sub = command("can-practice", "whether a clinician licensed in one state may serve a client in another (exit 1 if not)", _can_practice)
@@ -280,6 +291,10 @@ def _add_nationwide_commands(command: Callable[..., argparse.ArgumentParser]) ->
     sub.add_argument("licensed_in", metavar="LICENSED_IN", help="the state of the licence, e.g. TX")
     sub.add_argument("client_in", metavar="CLIENT_IN", help="the state where the client is, e.g. AZ")
     sub.add_argument("--in-person", action="store_true", help="practice in person rather than by telehealth")
+    sub = command("telehealth", "whether Medicare pays a code as mental-health telehealth, with POS and modifiers (exit 1 if not)", _telehealth)
+    sub.add_argument("code", help="a CPT or HCPCS code, e.g. 90837")
+    sub.add_argument("--patient-at", choices=("home", "elsewhere"), default="home", help="where the patient is")
+    sub.add_argument("--audio-only", action="store_true", help="the visit is by audio alone")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,7 +29,7 @@ from .model import Compact, Credential, CredentialType, Fact, Jurisdiction, Kind
 if TYPE_CHECKING:
     from .taxonomy import Ref, Taxonomy
 
-__all__ = ["Verdict", "can_practice"]
+__all__ = ["PATIENT_LOCATIONS", "TelehealthAnswer", "Verdict", "can_practice", "telehealth"]
 
 
 @attrs.frozen(kw_only=True)
@@ -207,5 +207,137 @@ def can_practice(
         facts=tuple(dict.fromkeys(f for v in carried for f in v.facts)),
         compact=first.compact,
         limits=first.limits,
+        tax=tax,
+    )
+
+
+# -- telehealth ---------------------------------------------------------------------------------
+
+#: The Medicare telehealth rules, by what each decides (ids of requirement records; their dates are facts).
+_HOME = "telehealth-home-originating-site-mental-health"
+_AUDIO = "telehealth-audio-only-mental-health"
+_LEGACY = "telehealth-in-person-pos-with-modifier-95"
+_POS_HOME = "telehealth-pos-10-home"
+_POS_ELSEWHERE = "telehealth-pos-02-elsewhere"
+_VIDEO = "telehealth-modifier-95-audio-video"
+_IN_PERSON = "telehealth-in-person-visit-mental-health"
+PATIENT_LOCATIONS = ("home", "elsewhere")
+
+
+@attrs.frozen(kw_only=True)
+class TelehealthAnswer:
+    """Whether a code may be billed as mental-health telehealth, and how; truthy when it may.
+
+    ``place_of_service`` is the POS code (``None`` before 2024, when the
+    in-person place of service was used); ``modifiers`` the claim modifiers;
+    ``conditions`` what else must be true; ``facts`` the dated Medicare facts behind it.
+    """
+
+    allowed: bool
+    reason: str
+    place_of_service: str | None = None
+    modifiers: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    _tax: Taxonomy = attrs.field(repr=False, alias="tax", eq=False)
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def why(self) -> str:
+        """The answer, the claim details, each rule with its dates and the sources."""
+        lines = [f"{'yes' if self.allowed else 'no'}: {self.reason}"]
+        if self.allowed:
+            lines.append(f"  place of service: {self.place_of_service or 'the one the service would have in person'}")
+            lines.append(f"  modifiers: {', '.join(self.modifiers) or 'none'}")
+        lines.extend(f"  condition: {condition}" for condition in self.conditions)
+        for fact in self.facts:
+            dates = " ".join(
+                part for part in (
+                    f"from {fact.valid_from.isoformat()}" if fact.valid_from else "",
+                    f"until {fact.valid_until.isoformat()}" if fact.valid_until else "",
+                ) if part
+            )
+            lines.append(f"  - {self._tax.get(fact.object).name}{f' ({dates})' if dates else ''}  [{', '.join(fact.sources)}]")
+        cited = dict.fromkeys(source for fact in self.facts for source in fact.sources)
+        if cited:
+            lines.append("  sources:")
+            lines.extend(f"    {self._tax.source(source)}" for source in cited)
+        return "\n".join(lines)
+
+
+def _code_value(tax: Taxonomy, rule: str, system: str) -> str:
+    return next(code.value for code in tax.get(rule).codes if code.system == system)
+
+
+def telehealth(tax: Taxonomy, code: Ref, *, patient_at: str = "home", audio_only: bool = False) -> TelehealthAnswer:
+    """Whether Medicare pays ``code`` furnished by telehealth for a mental health disorder, in the view.
+
+    The view's date picks the rules in force (POS 02/10 from 2024-01-01; the
+    in-person visit requirement from 2025-10-01); a view for another payer is
+    not answered, since only Medicare's rules are recorded. Whether the code
+    itself is on Medicare's telehealth list is not recorded.
+
+    Raises
+    ------
+    ValueError
+        For a ``patient_at`` other than ``"home"`` or ``"elsewhere"``.
+    WrongKindError
+        If ``code`` is not a billing code.
+
+    Examples
+    --------
+    >>> import mhtaxonomy as mht
+    >>> answer = mht.load().where(payer="medicare", on="2024-06-01").telehealth("90837")
+    >>> answer.place_of_service, answer.modifiers
+    ('10', ('95',))
+    """
+    if patient_at not in PATIENT_LOCATIONS:
+        raise ValueError(f"patient_at must be one of {', '.join(PATIENT_LOCATIONS)}, got {patient_at!r}")
+    billed = tax._get_kind(code, Kind.BILLING_CODE, question="telehealth")
+    payer = tax.context.payer
+    if payer is not None and payer != "medicare":
+        return TelehealthAnswer(allowed=False, reason=f"only Medicare's telehealth rules are recorded, not {tax.get(payer).name}'s", tax=tax)
+    rules = {fact.object: fact for fact in tax.facts("medicare", Relation.REQUIRES) if fact.object.startswith("telehealth-")}
+    used: list[Fact] = []
+
+    def refuse(reason: str) -> TelehealthAnswer:
+        return TelehealthAnswer(allowed=False, reason=reason, facts=tuple(used), tax=tax)
+
+    if patient_at == "home":
+        if _HOME not in rules:
+            return refuse("the patient's home is not an allowed originating site on this date")
+        used.append(rules[_HOME])
+    modifiers: list[str] = []
+    if audio_only:
+        if _AUDIO not in rules:
+            return refuse("audio-only telehealth is not allowed on this date")
+        used.append(rules[_AUDIO])
+        modifiers.append(_code_value(tax, _AUDIO, "MOD"))
+    place = None
+    if _POS_HOME in rules:
+        rule = _POS_HOME if patient_at == "home" else _POS_ELSEWHERE
+        used.append(rules[rule])
+        place = _code_value(tax, rule, "POS")
+        if not audio_only:
+            used.append(rules[_VIDEO])
+            modifiers.append(_code_value(tax, _VIDEO, "MOD"))
+    elif _LEGACY in rules:
+        used.append(rules[_LEGACY])
+        if not audio_only:
+            modifiers.append(_code_value(tax, _VIDEO, "MOD"))  # the same modifier 95, then with the in-person POS
+    else:
+        return refuse("no Medicare rule for billing telehealth is recorded for this date")
+    conditions: tuple[str, ...] = ()
+    if _IN_PERSON in rules:
+        used.append(rules[_IN_PERSON])
+        conditions = (tax.get(_IN_PERSON).description,)
+    return TelehealthAnswer(
+        allowed=True,
+        reason=f"{billed.name} may be billed as mental-health telehealth with the patient {'at home' if patient_at == 'home' else 'outside the home'}",
+        place_of_service=place,
+        modifiers=tuple(modifiers),
+        conditions=conditions,
+        facts=tuple(used),
         tax=tax,
     )

@@ -24,7 +24,7 @@ import networkx as nx
 
 from . import billing, queries
 from .load import Dataset, read
-from .practice import Verdict
+from .practice import TelehealthAnswer, Verdict
 from .model import (
     BillingCode,
     Code,
@@ -604,6 +604,12 @@ class Taxonomy:
         from .practice import can_practice
 
         return can_practice(self, profession, licensed_in, client_in, on=on, telehealth=telehealth)
+
+    def telehealth(self, code: Ref, *, patient_at: str = "home", audio_only: bool = False) -> TelehealthAnswer:
+        """Whether a code may be billed as Medicare mental-health telehealth in this view; see :mod:`mhtaxonomy.practice`."""
+        from .practice import telehealth
+
+        return telehealth(self, code, patient_at=patient_at, audio_only=audio_only)
 
 
 def _as_date(value: dt.date | str) -> dt.date:
