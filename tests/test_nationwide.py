@@ -131,3 +131,20 @@ def test_np_environment_matches_the_requirement_facts() -> None:
         needs = {f.object for f in TAX.where(jurisdiction=place).facts("np-license", "requires")}
         limited = bool(needs & {"np-collaborative-agreement", "np-supervision"})
         assert limited is (_np_environment(place) == "agreement"), place.id
+
+
+# -- crisis care -----------------------------------------------------------------------------
+
+
+def test_a_referral_for_suicidal_thoughts_includes_crisis_care() -> None:
+    answer = TAX.refer("suicidal thoughts", from_="therapist")
+    assert {"crisis-line-counselor", "mobile-crisis-team", "psychiatrist"} <= answer.ids
+    sources = {s.id for s in answer.why("crisis-line-counselor").sources}
+    assert "NACO-988-2022" in sources
+    assert not TAX.requires_diagnosis("crisis-line-support"), "crisis support needs no diagnosis"
+
+
+@pytest.mark.parametrize(("on", "expected"), [("2022-07-15", False), ("2022-07-16", True)])
+def test_the_988_referral_starts_with_the_988_number(on: str, expected: bool) -> None:
+    answer = TAX.where(on=on).refer("suicidal thoughts", from_="therapist")
+    assert ("crisis-line-counselor" in answer) is expected
