@@ -148,3 +148,22 @@ def test_a_referral_for_suicidal_thoughts_includes_crisis_care() -> None:
 def test_the_988_referral_starts_with_the_988_number(on: str, expected: bool) -> None:
     answer = TAX.where(on=on).refer("suicidal thoughts", from_="therapist")
     assert ("crisis-line-counselor" in answer) is expected
+
+
+# -- supervision as data -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("on", "rule"),
+    [("2022-12-31", "incident-to-direct-supervision"), ("2023-01-01", "behavioral-health-incident-to-general-supervision")],
+)
+def test_behavioral_health_incident_to_moves_to_general_supervision_in_2023(on: str, rule: str) -> None:
+    rules = {f.object for f in TAX.where(payer="medicare", on=on).facts("medicare", "requires")}
+    assert rule in rules
+    other = {"incident-to-direct-supervision", "behavioral-health-incident-to-general-supervision"} - {rule}
+    assert not rules & other
+
+
+def test_pre_licensure_billing_under_a_supervisor_is_a_payer_and_state_rule() -> None:
+    assert TAX.where(jurisdiction="ND").facts("commercial-insurance", "requires", "pre-licensure-billing-under-supervisor")
+    assert not TAX.where(jurisdiction="TX").facts("commercial-insurance", "requires", "pre-licensure-billing-under-supervisor")
