@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import mhtaxonomy as mht
@@ -167,3 +169,38 @@ def test_behavioral_health_incident_to_moves_to_general_supervision_in_2023(on: 
 def test_pre_licensure_billing_under_a_supervisor_is_a_payer_and_state_rule() -> None:
     assert TAX.where(jurisdiction="ND").facts("commercial-insurance", "requires", "pre-licensure-billing-under-supervisor")
     assert not TAX.where(jurisdiction="TX").facts("commercial-insurance", "requires", "pre-licensure-billing-under-supervisor")
+
+
+# -- payment rates as structured fields -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("profession", "rate"),
+    [("lcsw", 0.75), ("lmft", 0.75), ("lpc", 0.75), ("pmhnp", 0.85), ("pmh-clinical-nurse-specialist", 0.85), ("physician-assistant", 0.85)],
+)
+def test_medicare_payment_rates_are_fields_of_the_recognition(profession: str, rate: float) -> None:
+    facts = TAX.where(payer="medicare", on="2025-01-01").facts("medicare", "recognizes", profession)
+    assert [f.rate for f in facts] == [rate]
+    assert facts[0].qualifiers["rate"] == rate
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [("rate = 1.5", "at most 1"), ("rate = 0", "above 0")],
+)
+def test_a_bad_payment_rate_is_refused_with_file_record_and_field(tmp_path: Path, extra: str, message: str) -> None:
+    overlay = tmp_path / "rates.toml"
+    overlay.write_text(
+        '[[fact]]\nid = "x.rate"\nsubject = "medicaid"\nrelation = "recognizes"\nobject = "lcsw"\n'
+        f'{extra}\nsources = ["S10"]\n'
+    )
+    with pytest.raises(mht.DataError, match=message) as caught:
+        mht.load(overlay)
+    assert caught.value.file == str(overlay) and caught.value.record == "x.rate"
+
+
+def test_only_recognitions_carry_a_rate(tmp_path: Path) -> None:
+    overlay = tmp_path / "rates.toml"
+    overlay.write_text('[[fact]]\nid = "x.rate"\nsubject = "medicaid"\nrelation = "covers"\nobject = "psychotherapy"\nrate = 0.5\nsources = ["S10"]\n')
+    with pytest.raises(mht.DataError, match="only recognizes facts carry a payment rate"):
+        mht.load(overlay)

@@ -415,7 +415,9 @@ class Fact:
     ``payers`` (``None`` means everywhere / any payer), ``valid_from`` (inclusive)
     and ``valid_until`` (exclusive), ``supervised`` (allowed only under
     supervision). ``reason`` names the :class:`ReferralReason` of a
-    ``refers_to`` fact; ``strength`` grades a ``first_line_for`` recommendation.
+    ``refers_to`` fact; ``strength`` grades a ``first_line_for`` recommendation;
+    ``rate`` is the share of the fee schedule amount a payer pays a profession it
+    ``recognizes`` (the note says when the base is another profession's amount).
     """
 
     id: str
@@ -431,6 +433,16 @@ class Fact:
     reason: str | None = None
     strength: str | None = None
     note: str | None = None
+    rate: float | None = attrs.field(default=None)
+
+    @rate.validator
+    def _check_rate(self, _: attrs.Attribute[float | None], value: float | None) -> None:
+        if value is None:
+            return
+        if self.relation is not Relation.RECOGNIZES:
+            raise ValueError("only recognizes facts carry a payment rate")
+        if not 0 < value <= 1:
+            raise ValueError(f"a payment rate is a share of the fee schedule amount, above 0 and at most 1, got {value!r}")
 
     def holds_in(self, context: Context) -> bool:
         """Whether this fact applies in ``context``.
@@ -462,5 +474,6 @@ class Fact:
             "supervised": self.supervised or None,
             "reason": self.reason,
             "strength": self.strength,
+            "rate": self.rate,
         }
         return {key: value for key, value in values.items() if value is not None}
