@@ -339,3 +339,17 @@ def test_every_jurisdiction_answer_is_a_subset_for_core_services() -> None:
         view = TAX.where(jurisdiction=place)
         for service in ("psychotherapy", "prescribing", "diagnosis", "medication-management"):
             assert view.who_can_provide(service).ids <= TAX.who_can_provide(service).ids
+
+
+def test_colorado_rxp_is_a_board_certificate_not_known_to_be_operational() -> None:
+    """Issue 9 item 9: no conditional path, and not stated as operational."""
+    grant = TAX.fact("prescribing-psychologist-certificate.authorizes.prescribing.co")
+    assert "no conditional path" in (grant.note or "") and "is not known" in (grant.note or "")
+    collaboration = TAX.fact("rxp-co.requires.rxp-medical-collaboration")
+    assert "conditional" in (collaboration.note or "") and "unverified" not in (collaboration.note or "")
+
+
+def test_utah_rxp_law_is_sb_26_of_2024() -> None:
+    """Issue 9 item 9: Utah's psychologist prescribing law is SB 26 of 2024."""
+    assert "S.B. 26 of 2024" in (TAX.fact("rxp-ut.requires.rxp-medical-collaboration").note or "")
+    assert "S.B. 44" not in (TAX.fact("rxp-ut.requires.rxp-medical-collaboration").note or "")
