@@ -131,10 +131,11 @@ def test_psychiatrists_and_pmhnps_may_prescribe_in_every_state(tax: mht.Taxonomy
     assert "psychiatrist" in view.who_can_provide("prescribing", independently=True)
 
 
-def test_psychiatrist_and_pmhnp_prescribing_rests_on_nationwide_facts(tax: mht.Taxonomy) -> None:
+def test_psychiatrist_prescribing_rests_on_nationwide_facts_and_pmhnp_on_each_state(tax: mht.Taxonomy) -> None:
     answer = tax.who_can_provide("prescribing")
-    for profession in ("psychiatrist", "pmhnp"):
-        assert all(fact.jurisdictions is None for fact in answer.why(profession))
+    assert all(fact.jurisdictions is None for fact in answer.why("psychiatrist"))
+    grants = tax.facts("np-license", "authorizes", "prescribing")
+    assert grants and all(fact.jurisdictions for fact in grants)  # issue 12: the NP practice environment is per state
 
 
 @pytest.mark.parametrize(

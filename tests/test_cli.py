@@ -61,6 +61,11 @@ INVOCATIONS = [
     ["list", "professions"],
     ["list", "payers"],
     ["list", "codes"],
+    ["coverage"],
+    ["can-practice", "psychologist", "TX", "AZ", "--on", "2025-06-01"],
+    ["can-practice", "PMHNP", "TX", "FL", "--on", "2025-06-01"],
+    ["telehealth", "90837", "--payer", "medicare", "--on", "2025-06-01"],
+    ["telehealth", "90837", "--audio-only", "--on", "2023-06-01"],
 ]
 CASES = [argv + extra for argv in INVOCATIONS for extra in ([], ["--why"])]
 
@@ -96,7 +101,8 @@ def test_json_follows_the_schema(capsys: pytest.CaptureFixture[str], argv: list[
     data = json.loads(out)
     jsonschema.validate(data, SCHEMA)
     assert data["schema_version"] == SCHEMA_VERSION and data["command"] == argv[0]
-    assert status == (1 if data["result"].get("ok") is False else 0)
+    refused = data["result"].get("ok") is False or data["result"].get("allowed") is False
+    assert status == (1 if refused else 0)
 
 
 def test_width_follows_columns(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,6 +32,8 @@ NUCC_DEACTIVATED = {"103TE1000X", "103TM1700X", "103TP2700X", "103TW0100X", "103
 CODE_FORMATS = {
     "NUCC": re.compile(r"^[0-9A-Z]{9}X$"),
     "ICD-10-CM": re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$"),
+    "POS": re.compile(r"^[0-9]{2}$"),
+    "MOD": re.compile(r"^[0-9A-Z]{2}$"),
 }
 BILLING_FORMATS = {"cpt": re.compile(r"^[0-9]{4}[0-9FTU]$"), "hcpcs": re.compile(r"^[A-V][0-9]{4}$")}
 DESCRIBED = {kind for kind in mht.Kind} - {mht.Kind.JURISDICTION}

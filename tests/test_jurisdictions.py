@@ -149,7 +149,7 @@ def test_the_independent_counselor_licence_in_illinois_is_the_lcpc() -> None:
     why = answer.why("lcpc-license")
     holding = next(fact for fact in why if fact.relation is mht.Relation.HOLDS)
     assert "us-il" in (holding.jurisdictions or ())
-    assert "(in Illinois, Maryland)" in str(why)
+    assert "(in Illinois)" in str(why)
     assert answer.question == "licence titles for Licensed professional counselor in Illinois"
 
 
@@ -169,11 +169,15 @@ def test_a_view_in_a_state_gives_the_same_titles() -> None:
         ("LPC", "NC", {"lcmhc-license"}),
         ("LPC", "DE", {"lpcmh-license"}),
         ("LPC", "us-md", {"lcpc-license"}),
-        ("LPC", "GA", {"professional-counselor-license"}),
+        ("LPC", "GA", {"lpc-license"}),
+        ("LPC", "KY", {"state-licence-title-not-sourced"}),
         ("LCSW", "MN", {"licsw-license"}),
         ("LCSW", "Maryland", {"lcsw-c-license"}),
-        ("LCSW", "NY", {"clinical-social-work-license"}),
-        ("LMSW", "US-MD", {"lgsw-license"}),
+        ("LCSW", "NY", {"lcsw-license"}),
+        ("LCSW", "WA", {"licsw-license"}),
+        ("LCSW", "KS", {"lscsw-license"}),
+        ("LMSW", "US-MD", {"lmsw-license"}),
+        ("LMSW", "DC", {"lgsw-license"}),
         ("LMFT", "CA", {"mft-license"}),
     ],
 )
@@ -335,3 +339,17 @@ def test_every_jurisdiction_answer_is_a_subset_for_core_services() -> None:
         view = TAX.where(jurisdiction=place)
         for service in ("psychotherapy", "prescribing", "diagnosis", "medication-management"):
             assert view.who_can_provide(service).ids <= TAX.who_can_provide(service).ids
+
+
+def test_colorado_rxp_is_a_board_certificate_not_known_to_be_operational() -> None:
+    """Issue 9 item 9: no conditional path, and not stated as operational."""
+    grant = TAX.fact("prescribing-psychologist-certificate.authorizes.prescribing.co")
+    assert "no conditional path" in (grant.note or "") and "is not known" in (grant.note or "")
+    collaboration = TAX.fact("rxp-co.requires.rxp-medical-collaboration")
+    assert "conditional" in (collaboration.note or "") and "unverified" not in (collaboration.note or "")
+
+
+def test_utah_rxp_law_is_sb_26_of_2024() -> None:
+    """Issue 9 item 9: Utah's psychologist prescribing law is SB 26 of 2024."""
+    assert "S.B. 26 of 2024" in (TAX.fact("rxp-ut.requires.rxp-medical-collaboration").note or "")
+    assert "S.B. 44" not in (TAX.fact("rxp-ut.requires.rxp-medical-collaboration").note or "")

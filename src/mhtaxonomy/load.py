@@ -138,6 +138,9 @@ RELATION_KINDS: dict[Relation, tuple[frozenset[Kind], frozenset[Kind]]] = {
         frozenset({Kind.CONDITION}),
     ),
     Relation.REFERS_TO: (frozenset({Kind.PROFESSION}), frozenset({Kind.PROFESSION})),
+    Relation.MEMBER_OF: (frozenset({Kind.JURISDICTION}), frozenset({Kind.COMPACT})),
+    Relation.GRANTS_PRIVILEGES: (frozenset({Kind.JURISDICTION}), frozenset({Kind.COMPACT})),
+    Relation.APPLIES_TO: (frozenset({Kind.COMPACT}), frozenset({Kind.CREDENTIAL})),
 }
 
 

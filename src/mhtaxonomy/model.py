@@ -20,6 +20,7 @@ __all__ = [
     "BillingCode",
     "Code",
     "CodeSystem",
+    "Compact",
     "Condition",
     "Context",
     "Credential",
@@ -59,6 +60,7 @@ class Kind(enum.StrEnum):
     REFERRAL_REASON = "referral_reason"
     REQUIREMENT = "requirement"
     CODE_SYSTEM = "code_system"
+    COMPACT = "compact"
 
 
 class Relation(enum.StrEnum):
@@ -80,6 +82,9 @@ class Relation(enum.StrEnum):
     COVERS = "covers"
     FIRST_LINE_FOR = "first_line_for"
     REFERS_TO = "refers_to"
+    MEMBER_OF = "member_of"
+    GRANTS_PRIVILEGES = "grants_privileges"
+    APPLIES_TO = "applies_to"
 
     @property
     def phrase(self) -> str:
@@ -96,6 +101,8 @@ _PHRASES = {
     Relation.FORM_OF: "is a form of",
     Relation.ADD_ON_TO: "is an add-on to",
     Relation.FIRST_LINE_FOR: "is first-line for",
+    Relation.MEMBER_OF: "is a member of",
+    Relation.GRANTS_PRIVILEGES: "grants practice under",
 }
 
 
@@ -375,6 +382,34 @@ class CodeSystem(Entity):
     url: str | None = None
 
 
+#: What an interstate compact gives a clinician licensed in a member state.
+COMPACT_AUTHORITIES = ("privilege", "multistate_license", "expedited_licensure")
+
+
+@attrs.frozen(kw_only=True)
+class Compact(Entity):
+    """An interstate licensure compact: PSYPACT, the Counseling Compact, the NLC.
+
+    ``authority`` says what it gives: a ``privilege`` to practise in another
+    member state, a ``multistate_license``, or only ``expedited_licensure`` (a
+    faster way to a licence in the other state, no right to practise there).
+    ``effective`` is when the compact came into force (``None``: not yet);
+    ``privileges_from`` when the first privileges or licences were issued
+    (``None``: not yet). ``in_person`` says whether practice in person is covered
+    besides telehealth, and ``in_person_days`` any yearly limit on it. Member
+    states are ``member_of`` facts; the states where practice under it is
+    possible, and from when, are ``grants_privileges`` facts.
+    """
+
+    kind: ClassVar[Kind] = Kind.COMPACT
+    authority: str = attrs.field(validator=attrs.validators.in_(COMPACT_AUTHORITIES))
+    effective: dt.date | None = None
+    privileges_from: dt.date | None = None
+    telehealth: bool = True
+    in_person: bool = True
+    in_person_days: int | None = None
+
+
 ENTITY_TYPES: dict[Kind, type[Entity]] = {
     cls.kind: cls
     for cls in (
@@ -389,6 +424,7 @@ ENTITY_TYPES: dict[Kind, type[Entity]] = {
         ReferralReason,
         Requirement,
         CodeSystem,
+        Compact,
     )
 }
 
@@ -420,7 +456,9 @@ class Fact:
     ``payers`` (``None`` means everywhere / any payer), ``valid_from`` (inclusive)
     and ``valid_until`` (exclusive), ``supervised`` (allowed only under
     supervision). ``reason`` names the :class:`ReferralReason` of a
-    ``refers_to`` fact; ``strength`` grades a ``first_line_for`` recommendation.
+    ``refers_to`` fact; ``strength`` grades a ``first_line_for`` recommendation;
+    ``rate`` is the share of the fee schedule amount a payer pays a profession it
+    ``recognizes`` (the note says when the base is another profession's amount).
     """
 
     id: str
@@ -438,6 +476,16 @@ class Fact:
     note: str | None = None
     #: The overlay file the fact came from; ``None`` for the shipped data. Set by the loader, never by a data file.
     origin: str | None = attrs.field(default=None, eq=False, repr=False)
+    rate: float | None = attrs.field(default=None)
+
+    @rate.validator
+    def _check_rate(self, _: attrs.Attribute[float | None], value: float | None) -> None:
+        if value is None:
+            return
+        if self.relation is not Relation.RECOGNIZES:
+            raise ValueError("only recognizes facts carry a payment rate")
+        if not 0 < value <= 1:
+            raise ValueError(f"a payment rate is a share of the fee schedule amount, above 0 and at most 1, got {value!r}")
 
     def holds_in(self, context: Context) -> bool:
         """Whether this fact applies in ``context``.
@@ -484,5 +532,6 @@ class Fact:
             "supervised": self.supervised or None,
             "reason": self.reason,
             "strength": self.strength,
+            "rate": self.rate,
         }
         return {key: value for key, value in values.items() if value is not None}

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DIAGNOSIS",
+    "UNKNOWN_TITLE",
     "Answer",
     "Comparison",
     "Explanation",
@@ -59,6 +60,9 @@ __all__ = [
 
 #: The requirement that a client have a diagnosed mental disorder (medical necessity).
 DIAGNOSIS = "mental-disorder-diagnosis"
+
+#: The marker a state's licence carries where no source names the state's title for it.
+UNKNOWN_TITLE = "state-licence-title-not-sourced"
 
 Path = tuple[Fact, ...]
 Step = Callable[[str], Iterable[tuple[Fact, str]]]
@@ -767,7 +771,9 @@ def titles(tax: Taxonomy, profession: Ref, jurisdiction: Any = None) -> Answer:
                 and credential.type.value in ("license", "registration")
                 and in_use(credential.id)
             ):
-                held.setdefault(credential.id, (is_a + (holding,), holding))
+                known = held.get(credential.id)
+                if known is None or (holding.jurisdictions and not known[1].jurisdictions):  # the state's own fact explains best
+                    held[credential.id] = (is_a + (holding,), holding)
     paths = {title: path for title, (path, _) in held.items()}
     if view.context.jurisdiction is not None:
         local = [title for title, (_, holding) in held.items() if holding.jurisdictions]
@@ -776,6 +782,13 @@ def titles(tax: Taxonomy, profession: Ref, jurisdiction: Any = None) -> Answer:
                 if general != title and general in held and not held[general][1].jurisdictions:
                     paths.pop(general, None)
                     paths[title] = held[title][0] + chain
+        # A nationwide licence whose state title no source names is reported as unknown, not as the title.
+        for title, (path, holding) in held.items():
+            if title in paths and not holding.jurisdictions:
+                for unknown in view._out(title, Relation.REQUIRES):
+                    if unknown.object == UNKNOWN_TITLE and unknown.jurisdictions:
+                        del paths[title]
+                        paths[UNKNOWN_TITLE] = path + (unknown,)
     where = f" in {view._entity(view.context.jurisdiction).name}" if view.context.jurisdiction else ""
     return Answer(view, f"licence titles for {entity.name}{where}", paths)
 

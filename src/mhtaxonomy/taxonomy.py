@@ -39,6 +39,8 @@ from .model import (
 
 if TYPE_CHECKING:
     from .billing import ClaimCheck
+    from .coverage import Coverage
+    from .practice import PracticeVerdict, TelehealthAnswer
     from .queries import Answer, Comparison, Verdict
 
 __all__ = [
@@ -644,6 +646,35 @@ class Taxonomy:
         from . import tables
 
         return tables.scope_table(self, services, jurisdictions)
+
+    def coverage(self) -> Coverage:
+        """Per state and DC, whether each core licensing question is sourced, unknown or missing.
+
+        See :mod:`mhtaxonomy.coverage`. ``str()`` of the result is the grid; ``rows()`` the plain rows.
+        """
+        from .coverage import coverage
+
+        return coverage(self)
+
+    def can_practice(
+        self,
+        profession: Ref,
+        licensed_in: str | Jurisdiction,
+        client_in: str | Jurisdiction,
+        *,
+        on: dt.date | str | None = None,
+        telehealth: bool = True,
+    ) -> PracticeVerdict:
+        """Whether a clinician licensed in one state may serve a client in another; see :mod:`mhtaxonomy.practice`."""
+        from .practice import can_practice
+
+        return can_practice(self, profession, licensed_in, client_in, on=on, telehealth=telehealth)
+
+    def telehealth(self, code: Ref, *, patient_at: str = "home", audio_only: bool = False) -> TelehealthAnswer:
+        """Whether a code may be billed as Medicare mental-health telehealth in this view; see :mod:`mhtaxonomy.practice`."""
+        from .practice import telehealth
+
+        return telehealth(self, code, patient_at=patient_at, audio_only=audio_only)
 
 
 if TYPE_CHECKING:

@@ -35,7 +35,7 @@ from .render import Page, clean, colour_wanted
 __all__ = ["COMMAND_MODULES", "SCHEMA_VERSION", "main"]
 
 #: The modules (in this package) whose ``@command`` functions are subcommands.
-COMMAND_MODULES = ("commands", "export")
+COMMAND_MODULES = ("commands", "export", "nationwide")
 
 #: The version of the ``--json`` output's schema (``output.schema.json``); raised on any change
 #: a script reading the output would notice.
