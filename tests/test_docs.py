@@ -10,6 +10,7 @@ that each script in ``examples/`` runs and says who it is for.
 from __future__ import annotations
 
 import ast
+import html
 import importlib.util
 import re
 import shutil
@@ -27,23 +28,66 @@ PAGES = sorted(p for p in DOCS.rglob("*.md") if not {"_build", "_generated"} & s
 FENCE = re.compile(r"^(?P<indent>[ ]*)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.MULTILINE | re.DOTALL)
 
 
-def test_sphinx_build_is_clean(tmp_path: Path) -> None:
-    """``sphinx-build -W -n`` passes: no warning, no broken cross-reference, the diagram drawn."""
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The HTML site, built once per test session with ``sphinx-build -W -n``.
+
+    Returns the output folder; the build's failure (any warning) fails every test using it.
+    """
     assert shutil.which("dot"), "Graphviz's `dot` is needed to draw the concept diagram (apt-get install graphviz)"
-    out = tmp_path / "html"
+    work = tmp_path_factory.mktemp("docs")
+    out = work / "html"
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "-b", "html",
-         "-d", str(tmp_path / "doctrees"), str(DOCS), str(out)],
+         "-d", str(work / "doctrees"), str(DOCS), str(out)],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=600,
     )
     assert result.returncode == 0, result.stderr or result.stdout
-    for page in ("index", "getting-started", "concepts", "cookbook", "data", "api", "changelog"):
-        assert (out / f"{page}.html").is_file(), page
-    assert list((out / "_images").glob("graphviz-*.svg")), "the concept diagram was not drawn"
-    assert "Changelog" in (out / "changelog.html").read_text(encoding="utf-8")
+    return out
+
+
+def _text(site: Path, page: str) -> str:
+    return (site / f"{page}.html").read_text(encoding="utf-8")
+
+
+def test_sphinx_build_is_clean(site: Path) -> None:
+    """``sphinx-build -W -n`` passes: no warning, no broken cross-reference, the diagram drawn."""
+    for page in ("index", "getting-started", "concepts", "cookbook", "data", "glossary", "api", "changelog"):
+        assert (site / f"{page}.html").is_file(), page
+    assert list((site / "_images").glob("graphviz-*.svg")), "the concept diagram was not drawn"
+    assert "Changelog" in _text(site, "changelog")
+
+
+def test_glossary_lists_the_abbreviations_of_the_data(site: Path) -> None:
+    """Every abbreviation of a profession is on the glossary page, next to the name it stands for."""
+    import mhtaxonomy as mht
+
+    page = _text(site, "glossary")
+    for entity in mht.load().entities(mht.Kind.PROFESSION):
+        for abbreviation in entity.abbreviations:
+            assert f">{html.escape(abbreviation)}<" in page and html.escape(entity.name) in page, abbreviation
+
+
+@pytest.mark.parametrize("jargon", ["shared/", "seed 00", "pip install mhtaxonomy"])
+def test_no_page_speaks_internal_jargon(site: Path, jargon: str) -> None:
+    """Readers never meet the project's working words, nor an install command that cannot work."""
+    for page in site.rglob("*.html"):
+        text = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
+        assert jargon not in text, f"{page.relative_to(site)} says {jargon!r}"
+
+
+def test_every_founding_article_is_named_for_a_reader(site: Path) -> None:
+    """The five articles that started the project are cited by title (and address where known)."""
+    import mhtaxonomy as mht
+
+    page = html.unescape(_text(site, "data")).translate(str.maketrans("“”’", "\"\"'"))  # undo smart quotes
+    for source in mht.load().sources():
+        if source.quality is mht.SourceQuality.SEED:
+            assert source.title in page, source.id
+            assert source.url is None or source.url in page, source.id
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
