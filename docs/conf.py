@@ -44,6 +44,7 @@ myst_heading_anchors = 3
 
 html_theme = "furo"
 html_title = f"mhtaxonomy {release}"
+html_static_path = ["_static"]
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"

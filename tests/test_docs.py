@@ -137,3 +137,45 @@ def test_example_says_who_it_is_for(script: Path) -> None:
 
 def test_there_are_examples() -> None:
     assert len(EXAMPLES) >= 3
+
+
+COMPARISONS = sorted(p for p in (DOCS / "comparisons").glob("*.md") if p.stem != "index")
+
+
+@pytest.mark.parametrize("page", COMPARISONS, ids=lambda p: p.stem)
+def test_comparison_page_opens_with_a_table_whose_cells_link_to_their_facts(site: Path, page: Path) -> None:
+    text = _text(site, f"comparisons/{page.stem}")
+    table = text.find('class="mht-compare')
+    assert 0 < table < text.find("<h2"), "the summary table comes before the first section"
+    links = re.findall(r'<a class="[^"]*mht-cell[^"]*" href="#([^"]+)"', text)
+    assert len(links) >= 10
+    for anchor in links:
+        assert f'id="{anchor}"' in text, f"cell link #{anchor} has no target"
+    assert text.find('id="try-it"') > text.find("<h2"), "the examples come after the prose, under Try it"
+
+
+def test_a_cell_lists_the_facts_that_answer_it() -> None:
+    """A "yes" rests on the facts of the answer behind it; a "no" on none."""
+    import mhtaxonomy as mht
+
+    sys.path.insert(0, str(DOCS / "_ext"))
+    from mhtcompare import cells
+
+    tax = mht.load()
+    _, found = cells(tax, "therapist", "psychiatrist")
+    by_cell = {(aspect, side): facts for aspect, side, _, facts in found}
+    prescribing = tax.get("prescribing").name
+    expected = tuple(tax.what_can_provide("psychiatrist").why("prescribing"))
+    assert by_cell[f"can provide {prescribing}", "b"] == expected and expected
+    assert by_cell[f"can provide {prescribing}", "a"] == ()
+    who = {fact.id for fact in by_cell["refers to the other for", "a"]}
+    reasons = tax.referral_reasons("therapist", "psychiatrist")
+    assert who == {fact.id for reason in reasons for fact in reasons.why(reason)}
+
+
+@pytest.mark.parametrize("page", COMPARISONS, ids=lambda p: p.stem)
+def test_comparison_examples_fit_the_column(page: Path) -> None:
+    """No line of an example is so long that the page would have to cut it off."""
+    for block in FENCE.finditer(page.read_text(encoding="utf-8")):
+        for line in block["body"].splitlines():
+            assert len(line) <= 80, f"{page.name}: {line!r} is {len(line)} characters"
