@@ -34,7 +34,7 @@ extensions = [
 ]
 
 source_suffix = {".md": "markdown"}
-exclude_patterns = ["_build", "_inventories", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_inventories", "node_modules", "Thumbs.db", ".DS_Store"]
 nitpicky = True
 
 myst_enable_extensions = ["colon_fence", "deflist", "substitution"]

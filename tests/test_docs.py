@@ -23,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
-PAGES = sorted(p for p in DOCS.rglob("*.md") if not {"_build", "_generated"} & set(p.relative_to(DOCS).parts))
+PAGES = sorted(p for p in DOCS.rglob("*.md") if not {"_build", "_generated", "node_modules"} & set(p.relative_to(DOCS).parts))
 
 FENCE = re.compile(r"^(?P<indent>[ ]*)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.MULTILINE | re.DOTALL)
 
@@ -179,3 +179,51 @@ def test_comparison_examples_fit_the_column(page: Path) -> None:
     for block in FENCE.finditer(page.read_text(encoding="utf-8")):
         for line in block["body"].splitlines():
             assert len(line) <= 80, f"{page.name}: {line!r} is {len(line)} characters"
+
+
+def _pictures():
+    sys.path.insert(0, str(DOCS / "_ext"))
+    import mhtpictures
+
+    return mhtpictures
+
+
+def test_session_chart_windows_are_what_codes_for_session_answers() -> None:
+    """Each bar of the chart is a run of minutes one code fits; the minute before it fits another."""
+    import mhtaxonomy as mht
+
+    tax = mht.load()
+    for with_em, runs in _pictures().session_codes(tax).items():
+        assert len(runs) >= 3
+        for first, last, code in runs:
+            for minute in (first, last):
+                assert " + ".join(c.code for c in tax.codes_for_session(minute, with_em=with_em)) == code
+            before = " + ".join(c.code for c in tax.codes_for_session(first - 1, with_em=with_em)) if first > 1 else None
+            assert before != code
+
+
+def test_state_grid_colours_the_states_where_the_answer_holds() -> None:
+    import mhtaxonomy as mht
+
+    tax = mht.load()
+    grid = _pictures().grid_answers(tax, lambda view: view.who_can_provide("prescribing"), "prescribing-psychologist")
+    assert grid["NM"] and not grid["CA"]
+    assert len(grid) >= 50
+
+
+def test_pictures_are_drawn_from_the_data(site: Path) -> None:
+    """The graphs name what the data answer; the charts are SVG whose labels are text."""
+    import mhtaxonomy as mht
+
+    tax = mht.load()
+    pictures = _pictures()
+    tree = pictures.profession_tree(tax)
+    assert all(f'"{member.id}"' in tree for member in tax.narrower("therapist"))
+    ladders = pictures.credential_ladder(tax)
+    assert all(f'"{tax.get(ref).id}"' in ladders for ref in pictures.LADDER)
+    flow = pictures.referral_flow(tax)
+    assert all(reason.name.split()[0] in flow for reason in tax.referral_reasons("therapist", "psychiatrist"))
+    chart = (site / "_images" / "session-codes.svg").read_text(encoding="utf-8")
+    assert "90837" in chart and "<text" in chart
+    page = _text(site, "pictures")
+    assert page.count("graphviz-") >= 3 and "psychologists-prescribe.svg" in page

@@ -7,6 +7,9 @@
 - The ``mht-sources`` directive lists the sources the data cite, read from
   :meth:`mhtaxonomy.Taxonomy.sources` at build time: all of them, or those
   behind a few entities.
+- The pictures of :mod:`mhtpictures` (profession tree, credential ladders,
+  referral flow, session-length chart, state grid) are drawn into
+  ``_generated/`` at the same time.
 - The ``mht-glossary`` directive lists the field's abbreviations (LCSW, CPT,
   MHPAEA, ...) with what each stands for, read from the entities at build time.
 - The blank line that ends each code block (pytest's doctest needs it to
@@ -29,6 +32,7 @@ from sphinx.ext.napoleon import NumpyDocstring
 from sphinx.util.docutils import SphinxDirective
 
 import mhtaxonomy as mht
+import mhtpictures
 from mhtaxonomy.load import SHIPPED_DATA
 
 #: Classes users receive from the library but never build: their constructor is internal.
@@ -80,7 +84,9 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def _generate(app: Sphinx) -> None:
-    _write_if_changed(Path(app.srcdir) / "_generated" / "kinds.dot", kinds_diagram(mht.load()))
+    folder = Path(app.srcdir) / "_generated"
+    _write_if_changed(folder / "kinds.dot", kinds_diagram(mht.load()))
+    mhtpictures.generate(mht.load(), folder, _write_if_changed)
 
 
 class SourcesDirective(SphinxDirective):
