@@ -227,6 +227,7 @@ def _signature(
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx.ext.napoleon")
     app.setup_extension("mhtcompare")
+    app.setup_extension("mhtexplorer")
     app.add_css_file("mhtdocs.css")
     app.connect("autodoc-process-docstring", _numpy_docstring)
     app.connect("autodoc-process-signature", _signature)
