@@ -4,19 +4,32 @@ The code blocks of ``docs/*.md`` run as doctests through pytest's own
 ``--doctest-glob=*.md`` (see ``pyproject.toml``); this module checks the rest:
 the Sphinx build (nitpicky, warnings are errors), that every code block really is
 a doctest, that the committed intersphinx inventories match their sources, and
-that each script in ``examples/`` runs and says who it is for.
+that each script in ``examples/`` runs and says who it is for. The site is
+built once per session (the ``site`` fixture); the browser tests serve it on
+127.0.0.1 from a thread and open it in Debian's headless Chromium through
+Selenium and Debian's chromedriver (never a downloaded browser or driver).
+Without Chromium they skip, unless ``MHTAXONOMY_STRICT=1`` (as in CI), where
+they fail.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import html
+import http.server
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -227,3 +240,140 @@ def test_pictures_are_drawn_from_the_data(site: Path) -> None:
     assert "90837" in chart and "<text" in chart
     page = _text(site, "pictures")
     assert page.count("graphviz-") >= 3 and "psychologists-prescribe.svg" in page
+
+
+# -- the site in a browser ---------------------------------------------------------
+
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def _require(program: str) -> str:
+    """The path of ``program``; skip without it, or fail when MHTAXONOMY_STRICT=1."""
+    found = shutil.which(program)
+    if found is None:
+        message = f"{program} is not installed (apt-get install chromium chromium-driver)"
+        if os.environ.get("MHTAXONOMY_STRICT") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    """The site's address, served from a thread on an ephemeral port of 127.0.0.1."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium, with a fresh profile and no network of its own."""
+    _require("chromium")
+    _require("chromedriver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = _require("chromium")
+    profile = tempfile.mkdtemp(prefix="mht-chromium-")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={profile}", "--window-size=1280,1200"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _shown(driver: object) -> set[str]:
+    return set(driver.execute_script("return window.mhtExplorer.cy.nodes().map(n => n.id())"))  # type: ignore[attr-defined]
+
+
+def test_explorer_shows_who_can_provide_psychotherapy(served: str, browser: object) -> None:
+    """Picking the question and the service draws its answer: the LCSW, not the life coach."""
+    import mhtaxonomy as mht
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver = browser
+    driver.get(f"{served}/explorer.html")  # type: ignore[attr-defined]
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return !!window.mhtExplorer"))
+    Select(driver.find_element(By.ID, "mht-question")).select_by_value("requires-diagnosis")  # type: ignore[attr-defined]
+    assert "lcsw" not in _shown(driver)
+    Select(driver.find_element(By.ID, "mht-question")).select_by_value("who-can-provide")  # type: ignore[attr-defined]
+    Select(driver.find_element(By.ID, "mht-entity")).select_by_visible_text(mht.load().get("psychotherapy").name)  # type: ignore[attr-defined]
+    shown = _shown(driver)
+    assert "lcsw" in shown
+    assert "life-coach" not in shown
+    assert shown >= mht.load().who_can_provide("psychotherapy").ids
+    assert "who can provide Psychotherapy" in driver.find_element(By.ID, "mht-summary").text  # type: ignore[attr-defined]
+
+
+def test_clicking_a_node_shows_its_record_and_sources(served: str, browser: object) -> None:
+    import mhtaxonomy as mht
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(f"{served}/explorer.html")  # type: ignore[attr-defined]
+    driver.execute_script("window.mhtExplorer.cy.getElementById('lcsw').emit('tap')")  # type: ignore[attr-defined]
+    record = driver.find_element(By.ID, "mht-record").text  # type: ignore[attr-defined]
+    lcsw = mht.load().get("lcsw")
+    assert lcsw.name in record
+    assert all(f"[{source}]" in record for source in lcsw.sources)
+
+
+class _Links(HTMLParser):
+    """The ids of a page, and the places its links and images point to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(found["id"] or "")
+        for attribute in ("href", "src", "data"):
+            value = found.get(attribute)
+            if value and (tag, attribute) in {("a", "href"), ("img", "src"), ("link", "href"), ("script", "src"), ("object", "data")}:
+                self.targets.append(value)
+
+
+def test_no_page_has_a_broken_internal_link_or_image(site: Path) -> None:
+    """Every relative link, image, stylesheet and script of every page exists, anchors included."""
+    pages = {}
+    for page in site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        pages[page.resolve()] = parser
+    broken = []
+    for page, parser in pages.items():
+        for target in parser.targets:
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or target.startswith("mailto:"):
+                continue
+            path = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.is_file():
+                broken.append(f"{page.relative_to(site.resolve())}: {target}")
+            elif parts.fragment and path in pages and unquote(parts.fragment) not in pages[path].ids:
+                broken.append(f"{page.relative_to(site.resolve())}: {target} (no such anchor)")
+    assert not broken, "\n".join(broken[:30])
