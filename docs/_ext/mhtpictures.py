@@ -35,7 +35,8 @@ __all__ = [
 LADDER = ("lcsw", "lpc", "lmft", "psychologist", "psychiatrist")
 #: The steps of a ladder, in the order a candidate climbs them (credential types).
 _STEPS = ("degree", "exam", "experience", "license")
-_STEP_LABELS = {"degree": "degree", "exam": "exam", "experience": "supervised experience", "license": "licence"}
+_BREAK = "\\n"  # a line break inside a Graphviz label
+_STEP_LABELS = {"degree": "degree", "exam": "exam", "experience": "supervised\\nexperience", "license": "licence"}
 
 _FONT = 'fontname="Helvetica", fontsize=14'
 _HEAD = [
@@ -57,7 +58,7 @@ def _wrap(text: str, width: int = 22) -> str:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return "\\n".join(lines)
+    return _BREAK.join(lines)
 
 
 def profession_tree(tax: mht.Taxonomy, groups: Iterable[str] = ("therapist", "prescriber")) -> str:
@@ -79,7 +80,7 @@ def profession_tree(tax: mht.Taxonomy, groups: Iterable[str] = ("therapist", "pr
                 edges[fact.subject, fact.object] = None
     for ref, entity in members.items():
         fill = ', fillcolor="#ffe7a8", color="#b58a1b", penwidth=2' if ref in {tax.get(g).id for g in groups} else ""
-        lines.append(f"  {_quote(ref)} [label={_quote(_wrap(entity.name))}{fill}];")
+        lines.append(f"  {_quote(ref)} [label={_quote(_wrap(entity.name, 16))}{fill}];")
     lines += [f'  {_quote(a)} -> {_quote(b)} [label="is a"];' for a, b in edges]
     return "\n".join([*lines, "}"]) + "\n"
 
@@ -91,29 +92,35 @@ def _national(answer: mht.Answer, member: mht.Entity) -> bool:
 def credential_ladder(tax: mht.Taxonomy, professions: Iterable[str] = LADDER) -> str:
     """The Graphviz source of one row per profession: degree -> exam -> experience -> licence.
 
-    Each step lists the credentials of that type the profession needs
-    everywhere (state-only requirements, such as one state's hours, are
-    left out so the row reads as the national path).
+    A header row names the steps; each box lists the credentials of that type
+    the profession needs everywhere (state-only requirements, such as one
+    state's hours, are left out so the row reads as the national path).
     """
-    lines = ["digraph ladders {", "  graph [rankdir=LR, nodesep=0.3, ranksep=0.35];", *_HEAD]
+    lines = ["digraph ladders {", *_HEAD, "  graph [rankdir=LR, nodesep=0.15, ranksep=0.25];", "  node [fontsize=13, margin=\"0.08,0.04\"];"]
+    columns: dict[str, list[str]] = {step: [f"step-{step}"] for step in (*_STEPS, "profession")}
+    for step in columns:
+        label = _STEP_LABELS.get(step, step)
+        lines.append(f'  "step-{step}" [label={_quote(label)}, shape=plaintext, style="", fontsize=15];')
+    lines.append("  " + " -> ".join(f'"step-{step}"' for step in columns) + " [style=invis];")
     for profession in professions:
         entity = tax.get(profession)
         needs = tax.requirements_for(entity)
         chain = []
         for step in _STEPS:
-            names = sorted(
-                c.name for c in needs if getattr(c, "type", None) == step and _national(needs, c)
-            )
+            names = sorted(c.name for c in needs if getattr(c, "type", None) == step and _national(needs, c))
             if names:
                 node = f"{entity.id}-{step}"
-                label = _STEP_LABELS[step].upper() + "\\n" + "\\n".join(_wrap(n, 18) for n in names)
-                lines.append(f"  {_quote(node)} [label={_quote(label)}];")
+                label = _BREAK.join("• " + _wrap(n, 14).replace(_BREAK, _BREAK + "  ") for n in names)
+                lines.append(f"  {_quote(node)} [label={_quote(label)}, labeljust=l];")
+                columns[step].append(node)
                 chain.append(node)
         lines.append(
-            f'  {_quote(entity.id)} [label={_quote(_wrap(entity.name))}, fillcolor="#ffe7a8", color="#b58a1b"];'
+            f'  {_quote(entity.id)} [label={_quote(_wrap(entity.name, 14))}, fillcolor="#ffe7a8", color="#b58a1b"];'
         )
+        columns["profession"].append(entity.id)
         chain.append(entity.id)
         lines.append("  " + " -> ".join(_quote(node) for node in chain) + ";")
+    lines += ["  { rank=same; " + "; ".join(_quote(node) for node in nodes) + "; }" for nodes in columns.values()]
     return "\n".join([*lines, "}"]) + "\n"
 
 
@@ -153,6 +160,16 @@ def session_codes(tax: mht.Taxonomy, minutes: range = range(1, 91)) -> dict[bool
     return runs
 
 
+def _gaps(runs: list[tuple[int, int, str]], first: int, last: int) -> list[tuple[int, int]]:
+    """The spans of minutes from ``first`` to ``last`` that no run covers."""
+    gaps, start = [], first
+    for run_first, run_last, _ in sorted(runs):
+        if run_first > start:
+            gaps.append((start, run_first - 1))
+        start = max(start, run_last + 1)
+    return gaps + ([(start, last)] if start <= last else [])
+
+
 def _matplotlib():  # type: ignore[no-untyped-def]
     try:
         import matplotlib
@@ -174,9 +191,13 @@ def session_chart(tax: mht.Taxonomy, path: Path) -> None:
     figure, axes = plt.subplots(figsize=(8, 2.6))
     rows = {False: "on its own", True: "with an E/M visit"}
     for y, with_em in enumerate((True, False)):
+        for first, last in _gaps(runs[with_em], 1, 90):  # the lengths no code fits, computed like the bars
+            axes.text((first + last) / 2, y, f"no code\n{first}–{last} min", ha="center", va="center",
+                      fontsize=11, color="#555")
         for first, last, code in runs[with_em]:
             axes.barh(y, last - first + 1, left=first - 0.5, color=colours[code], edgecolor="white", height=0.7)
-            axes.text((first + last) / 2, y, f"{code}\n{first}–{last} min", ha="center", va="center", fontsize=11)
+            axes.text((first + last) / 2, y, f"{code}\n{first}–{last} min", ha="center", va="center",
+                      fontsize=11, color="white", fontweight="bold")
     axes.set_yticks([0, 1], [rows[True], rows[False]])
     axes.set_xlim(0.5, 90.5)
     axes.set_xlabel("minutes of psychotherapy in the session")
