@@ -34,7 +34,7 @@ extensions = [
 ]
 
 source_suffix = {".md": "markdown"}
-exclude_patterns = ["_build", "_inventories", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_inventories", "node_modules", "Thumbs.db", ".DS_Store"]
 nitpicky = True
 
 myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
@@ -44,6 +44,7 @@ myst_heading_anchors = 3
 
 html_theme = "furo"
 html_title = f"mhtaxonomy {release}"
+html_static_path = ["_static"]
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"

@@ -7,6 +7,11 @@
 - The ``mht-sources`` directive lists the sources the data cite, read from
   :meth:`mhtaxonomy.Taxonomy.sources` at build time: all of them, or those
   behind a few entities.
+- The pictures of :mod:`mhtpictures` (profession tree, credential ladders,
+  referral flow, session-length chart, state grid) are drawn into
+  ``_generated/`` at the same time.
+- The ``mht-glossary`` directive lists the field's abbreviations (LCSW, CPT,
+  MHPAEA, ...) with what each stands for, read from the entities at build time.
 - The blank line that ends each code block (pytest's doctest needs it to
   tell the expected output from the closing fence) is not shown.
 - Names re-exported by the package (``mhtaxonomy.Taxonomy``) and names that
@@ -27,6 +32,7 @@ from sphinx.ext.napoleon import NumpyDocstring
 from sphinx.util.docutils import SphinxDirective
 
 import mhtaxonomy as mht
+import mhtpictures
 from mhtaxonomy.load import SHIPPED_DATA
 
 #: Classes users receive from the library but never build: their constructor is internal.
@@ -78,7 +84,9 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def _generate(app: Sphinx) -> None:
-    _write_if_changed(Path(app.srcdir) / "_generated" / "kinds.dot", kinds_diagram(mht.load()))
+    folder = Path(app.srcdir) / "_generated"
+    _write_if_changed(folder / "kinds.dot", kinds_diagram(mht.load()))
+    mhtpictures.generate(mht.load(), folder, _write_if_changed)
 
 
 class SourcesDirective(SphinxDirective):
@@ -94,8 +102,7 @@ class SourcesDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         tax = mht.load()
-        for path in sorted(Path(str(SHIPPED_DATA)).rglob("*.toml")):
-            self.env.note_dependency(str(path))  # rebuild the page when the data change
+        _note_data_dependency(self.env)
         if "about" in self.options or "also" in self.options:
             cited: dict[str, None] = {}
             for ref in filter(None, (part.strip() for part in self.options.get("about", "").split(";"))):
@@ -120,6 +127,52 @@ class SourcesDirective(SphinxDirective):
                 para += nodes.Text(f". {source.note}")
             listing += nodes.list_item("", para)
         return [listing]
+
+
+#: Kinds whose abbreviations are not the field's jargon (state postal codes).
+_NOT_IN_GLOSSARY = {mht.Kind.JURISDICTION}
+
+
+def glossary_entries(tax: mht.Taxonomy) -> list[tuple[str, mht.Entity]]:
+    """Every abbreviation in ``tax`` with the entity it stands for, sorted by abbreviation."""
+    entries = {
+        (abbreviation, entity.id): entity
+        for entity in tax.entities()
+        if entity.kind not in _NOT_IN_GLOSSARY
+        for abbreviation in entity.abbreviations
+    }
+    return [(abbreviation, entries[abbreviation, ref]) for abbreviation, ref in sorted(entries, key=lambda k: (k[0].casefold(), k))]
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
+
+
+class GlossaryDirective(SphinxDirective):
+    """``mht-glossary``: a definition list of the abbreviations the data know."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        _note_data_dependency(self.env)
+        listing = nodes.definition_list(classes=["mht-glossary"])
+        for abbreviation, entity in glossary_entries(mht.load()):
+            term = nodes.term(text=abbreviation)
+            term["ids"].append(nodes.make_id(f"abbr-{abbreviation}-{entity.id}"))
+            body = nodes.paragraph()
+            body += nodes.strong(text=entity.name)
+            body += nodes.Text(f" ({entity.kind.value.replace('_', ' ')})")
+            if entity.description:
+                body += nodes.Text(f". {_first_sentence(entity.description)}")
+            listing += nodes.definition_list_item("", term, nodes.definition("", body))
+        return [listing]
+
+
+def _note_data_dependency(env: Any) -> None:
+    """Rebuild the page that called this when the shipped data change."""
+    for path in sorted(Path(str(SHIPPED_DATA)).rglob("*.toml")):
+        env.note_dependency(str(path))
 
 
 def _trim_code_blocks(app: Sphinx, doctree: nodes.document) -> None:
@@ -173,10 +226,14 @@ def _signature(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx.ext.napoleon")
+    app.setup_extension("mhtcompare")
+    app.setup_extension("mhtexplorer")
+    app.add_css_file("mhtdocs.css")
     app.connect("autodoc-process-docstring", _numpy_docstring)
     app.connect("autodoc-process-signature", _signature)
     app.connect("builder-inited", _generate)
     app.connect("doctree-read", _trim_code_blocks)
     app.connect("missing-reference", _resolve_alias)
     app.add_directive("mht-sources", SourcesDirective)
+    app.add_directive("mht-glossary", GlossaryDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
