@@ -397,16 +397,18 @@ def _read_bytes(path: Path, file: str) -> bytes:
         raise DataError("no such data file", file=file) from None
     except OSError as error:
         raise DataError(f"cannot open the file: {error.strerror or error}", file=file) from None
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise DataError(f"{_file_kind(info.st_mode)}, not a data file; give a TOML file", file=file)
         if info.st_size > MAX_FILE_BYTES:
             raise DataError(f"{info.st_size} bytes is more than the {MAX_FILE_BYTES} a data file may hold", file=file)
-        try:
+        with os.fdopen(os.dup(descriptor), "rb") as handle:
             content = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as error:
-            raise DataError(f"cannot read the file: {error.strerror or error}", file=file) from None
+    except OSError as error:
+        raise DataError(f"cannot read the file: {error.strerror or error}", file=file) from None
+    finally:
+        os.close(descriptor)
     if len(content) > MAX_FILE_BYTES:  # it grew while being read
         raise DataError(f"more than the {MAX_FILE_BYTES} bytes a data file may hold", file=file)
     return content
@@ -416,7 +418,9 @@ def _parse(content: bytes, file: str, *, trusted: bool) -> dict[str, Any]:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DataError(f"not UTF-8 text: byte {error.start} is {content[error.start:error.start + 1]!r}", file=file) from None
+        line = content.count(b"\n", 0, error.start) + 1
+        bad = content[error.start : error.start + 1]
+        raise DataError(f"not UTF-8 text: byte {error.start} (line {line}) is {bad!r}", file=file) from None
     if trusted and _fast_toml is not None:
         # The shipped files only: a test checks this parser gives tomllib's output on each of them.
         return _fast_toml(text)
