@@ -349,7 +349,7 @@ def test_a_huge_wrong_value_is_never_echoed_whole(tmp_path: Path) -> None:
         credential(f"hours = [{', '.join(['1'] * 100_000)}]"),
         fact("lcsw", "holds", huge),
         f'[[{huge[:100_000]}]]\nid = "x"\n',
-        credential(f'codes = ["ICD-10-CM:{huge}"]'),
+        credential(f'codes = ["ICD-10-CM:- {huge}"]'),
     ):
         error = refused(tmp_path, text)
         assert "characters)" in str(error)
