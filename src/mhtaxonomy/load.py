@@ -820,19 +820,19 @@ def _find_cycle(facts: Iterable[Fact]) -> list[Fact] | None:
         path: list[Fact] = []
         while stack:
             entity, pending = stack[-1]
-            fact = next(pending, None)
-            if fact is None:
+            step = next(pending, None)
+            if step is None:
                 stack.pop()
                 del on_path[entity]
                 done.add(entity)
                 if path:
                     path.pop()
-            elif fact.object in on_path:
-                return [*path[on_path[fact.object]:], fact]
-            elif fact.object not in done:
-                on_path[fact.object] = len(stack)
-                stack.append((fact.object, iter(outgoing.get(fact.object, ()))))
-                path.append(fact)
+            elif step.object in on_path:
+                return [*path[on_path[step.object]:], step]
+            elif step.object not in done:
+                on_path[step.object] = len(stack)
+                stack.append((step.object, iter(outgoing.get(step.object, ()))))
+                path.append(step)
     return None
 
 
