@@ -400,16 +400,18 @@ def _read_bytes(path: Path, file: str) -> bytes:
         raise DataError("no such data file", file=file) from None
     except OSError as error:
         raise DataError(f"cannot open the file: {error.strerror or error}", file=file) from None
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise DataError(f"{_file_kind(info.st_mode)}, not a data file; give a TOML file", file=file)
         if info.st_size > MAX_FILE_BYTES:
             raise DataError(f"{info.st_size} bytes is more than the {MAX_FILE_BYTES} a data file may hold", file=file)
-        try:
+        with os.fdopen(os.dup(descriptor), "rb") as handle:
             content = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as error:
-            raise DataError(f"cannot read the file: {error.strerror or error}", file=file) from None
+    except OSError as error:
+        raise DataError(f"cannot read the file: {error.strerror or error}", file=file) from None
+    finally:
+        os.close(descriptor)
     if len(content) > MAX_FILE_BYTES:  # it grew while being read
         raise DataError(f"more than the {MAX_FILE_BYTES} bytes a data file may hold", file=file)
     return content
@@ -419,7 +421,9 @@ def _parse(content: bytes, file: str, *, trusted: bool) -> dict[str, Any]:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DataError(f"not UTF-8 text: byte {error.start} is {content[error.start:error.start + 1]!r}", file=file) from None
+        line = content.count(b"\n", 0, error.start) + 1
+        bad = content[error.start : error.start + 1]
+        raise DataError(f"not UTF-8 text: byte {error.start} (line {line}) is {_shown(bad)}", file=file) from None
     if trusted and _fast_toml is not None:
         # The shipped files only: a test checks this parser gives tomllib's output on each of them.
         return _fast_toml(text)
@@ -663,15 +667,15 @@ def _check_labels(entities: Mapping[str, Entity], origins: Mapping[str, str], sh
             owner = owners.get(key)
             if file not in shipped and owner is not None and owner.id != entity.id:
                 raise DataError(
-                    f"{_shown(label)} already names the shipped {owner.kind} {owner.id!r}; an overlay cannot "
-                    f"take over a shipped label (to change {owner.id!r} itself, give its id with replace = true)",
+                    f"{_shown(label)} already names the shipped {owner.kind} {_shown(owner.id)}; an overlay cannot "
+                    f"take over a shipped label (to change {_shown(owner.id)} itself, give its id with replace = true)",
                     file=file,
                     record=entity.id,
                     field=field,
                 )
             if isinstance(entity, CodeSystem) and systems.setdefault(key, entity.id) != entity.id:
                 raise DataError(
-                    f"{_shown(label)} already names the code system {systems[key]!r}; code systems need distinct labels",
+                    f"{_shown(label)} already names the code system {_shown(systems[key])}; code systems need distinct labels",
                     file=file,
                     record=entity.id,
                     field=field,
@@ -684,7 +688,7 @@ def _check_sources(cited: Iterable[str], sources: Mapping[str, Source], file: st
     for source in cited:
         if source not in sources:
             raise DataError(
-                f"unknown source {source!r}; sources are defined in [[source]] tables",
+                f"unknown source {_shown(source)}; sources are defined in [[source]] tables",
                 file=file,
                 record=record,
                 field="sources",
@@ -706,7 +710,7 @@ def _check_entities(entities: Mapping[str, Entity], sources: Mapping[str, Source
         for code in entity.codes:
             if code.system.casefold() not in systems:
                 raise DataError(
-                    f"unknown code system {code.system!r}; known: {', '.join(sorted(systems))}",
+                    f"unknown code system {_shown(code.system)}; known: {', '.join(sorted(systems))}",
                     file=file,
                     record=entity.id,
                     field="codes",
@@ -714,7 +718,7 @@ def _check_entities(entities: Mapping[str, Entity], sources: Mapping[str, Source
         if isinstance(entity, BillingCode):
             if entity.system not in systems.values():
                 raise DataError(
-                    f"unknown code system {entity.system!r}; known: {', '.join(sorted(set(systems.values())))}",
+                    f"unknown code system {_shown(entity.system)}; known: {', '.join(sorted(set(systems.values())))}",
                     file=file,
                     record=entity.id,
                     field="system",
@@ -752,7 +756,7 @@ def _check_facts(
         for end in ("subject", "object"):
             ref = getattr(fact, end)
             if ref not in entities:
-                fail(f"unknown entity {ref!r}", end)
+                fail(f"unknown entity {_shown(ref)}", end)
         subject, obj = entities[fact.subject], entities[fact.object]
         if fact.relation in _NO_SELF_LOOPS and fact.subject == fact.object:
             fail(f"a fact from an entity to itself means nothing for {fact.relation}", "object")
@@ -764,13 +768,13 @@ def _check_facts(
             if subject.kind not in subject_kinds:
                 fail(
                     f"{fact.relation} needs a subject of kind {' or '.join(sorted(map(str, subject_kinds)))}, "
-                    f"not {subject.kind} {fact.subject!r}",
+                    f"not {subject.kind} {_shown(fact.subject)}",
                     "subject",
                 )
             if obj.kind not in object_kinds:
                 fail(
                     f"{fact.relation} needs an object of kind {' or '.join(sorted(map(str, object_kinds)))}, "
-                    f"not {obj.kind} {fact.object!r}",
+                    f"not {obj.kind} {_shown(fact.object)}",
                     "object",
                 )
         for field, kind in (("jurisdictions", Kind.JURISDICTION), ("payers", Kind.PAYER)):
@@ -781,14 +785,14 @@ def _check_facts(
                 fail("an empty list would make the fact hold nowhere; leave the field out instead", field)
             for value in sorted(values):
                 if value not in entities or entities[value].kind is not kind:
-                    fail(f"unknown {kind} {value!r}; use the id of a [[{kind}]] record", field)
+                    fail(f"unknown {kind} {_shown(value)}; use the id of a [[{kind}]] record", field)
         if fact.valid_from and fact.valid_until and fact.valid_from >= fact.valid_until:
             fail("valid_from must come before valid_until", "valid_from")
         if fact.relation is Relation.REFERS_TO:
             if fact.reason is None:
                 fail("a refers_to fact needs the reason (a referral_reason id)", "reason")
             if fact.reason not in entities or entities[fact.reason].kind is not Kind.REFERRAL_REASON:
-                fail(f"unknown referral reason {fact.reason!r}", "reason")
+                fail(f"unknown referral reason {_shown(fact.reason)}", "reason")
         elif fact.reason is not None:
             fail("only refers_to facts have a reason", "reason")
         if fact.strength is not None and fact.relation is not Relation.FIRST_LINE_FOR:
@@ -819,19 +823,19 @@ def _find_cycle(facts: Iterable[Fact]) -> list[Fact] | None:
         path: list[Fact] = []
         while stack:
             entity, pending = stack[-1]
-            fact = next(pending, None)
-            if fact is None:
+            step = next(pending, None)
+            if step is None:
                 stack.pop()
                 del on_path[entity]
                 done.add(entity)
                 if path:
                     path.pop()
-            elif fact.object in on_path:
-                return [*path[on_path[fact.object]:], fact]
-            elif fact.object not in done:
-                on_path[fact.object] = len(stack)
-                stack.append((fact.object, iter(outgoing.get(fact.object, ()))))
-                path.append(fact)
+            elif step.object in on_path:
+                return [*path[on_path[step.object]:], step]
+            elif step.object not in done:
+                on_path[step.object] = len(stack)
+                stack.append((step.object, iter(outgoing.get(step.object, ()))))
+                path.append(step)
     return None
 
 

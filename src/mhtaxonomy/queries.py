@@ -190,6 +190,8 @@ class Explanation:
             lines.append(f"  - {self.describe(fact)}  [{', '.join(fact.sources)}]")
             if fact.note:
                 lines.append(f"      note: {fact.note}")
+            if fact.origin:
+                lines.append(f"      from overlay: {fact.origin}")
         if self.sources:
             lines.append("  sources:")
             lines.extend(f"    {source}" for source in self.sources)
