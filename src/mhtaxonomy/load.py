@@ -31,7 +31,6 @@ from typing import Any, NoReturn
 
 import attrs
 import cattrs
-import networkx as nx
 
 from .model import (
     ENTITY_TYPES,
@@ -118,7 +117,7 @@ class DataError(ValueError):
 
 @attrs.frozen(kw_only=True)
 class Dataset:
-    """Validated records, where each came from, and the frozen graph joining them."""
+    """Validated records and where each came from (the graph is built from them on demand)."""
 
     entities: Mapping[str, Entity]
     facts: Mapping[str, Fact]
@@ -126,7 +125,6 @@ class Dataset:
     origins: Mapping[str, str]
     version: str
     as_of: dt.date
-    graph: nx.MultiDiGraph
 
 
 def _converter() -> cattrs.Converter:
@@ -342,8 +340,7 @@ class _Reader:
         origins = {key.split(":", 1)[1]: file for key, file in self.origins.items()}
         _check_entities(entities, sources, origins)
         _check_facts(facts, entities, sources, origins)
-        graph = _graph(entities, facts)
-        _check_acyclic(graph, origins)
+        _check_acyclic(facts, origins)
         meta = self.meta or {}
         version = meta.get("version")
         as_of = meta.get("as_of")
@@ -359,7 +356,6 @@ class _Reader:
             origins=origins,
             version=version,
             as_of=as_of,
-            graph=graph,
         )
 
 
@@ -481,31 +477,35 @@ def _check_facts(
             fail("only first_line_for facts have a strength", "strength")
 
 
-def _graph(entities: Mapping[str, Entity], facts: Mapping[str, Fact]) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph()
-    for entity in entities.values():
-        graph.add_node(entity.id, kind=entity.kind, entity=entity)
+def _check_acyclic(facts: Mapping[str, Fact], origins: Mapping[str, str]) -> None:
+    """Refuse an ``is_a`` cycle: a plain depth-first search, naming the cycle's first fact."""
+    parents: dict[str, list[Fact]] = {}
     for fact in facts.values():
-        graph.add_edge(fact.subject, fact.object, key=fact.id, relation=fact.relation, fact=fact)
-    return nx.freeze(graph)
-
-
-def _check_acyclic(graph: nx.MultiDiGraph, origins: Mapping[str, str]) -> None:
-    is_a = nx.subgraph_view(
-        graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["relation"] is Relation.IS_A
-    )
-    try:
-        cycle = nx.find_cycle(is_a)
-    except nx.NetworkXNoCycle:
-        return
-    first = cycle[0]
-    path = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
-    raise DataError(
-        f"is_a forms a cycle: {path}",
-        file=origins[first[2]],
-        record=first[2],
-        field="object",
-    )
+        if fact.relation is Relation.IS_A:
+            parents.setdefault(fact.subject, []).append(fact)
+    finished: set[str] = set()
+    for start in sorted(parents):
+        if start in finished:
+            continue
+        trail: list[Fact] = []  # the facts from start down to the node being explored
+        stack = [iter(parents[start])]
+        while stack:
+            fact = next(stack[-1], None)
+            if fact is None:
+                stack.pop()
+                finished.add(trail.pop().object if trail else start)
+                continue
+            if fact.object in finished:
+                continue
+            subjects = [f.subject for f in trail] + [fact.subject]
+            if fact.object in subjects:
+                cycle = (trail + [fact])[subjects.index(fact.object) :]
+                path = " -> ".join([f.subject for f in cycle] + [fact.object])
+                raise DataError(
+                    f"is_a forms a cycle: {path}", file=origins[cycle[0].id], record=cycle[0].id, field="object"
+                )
+            trail.append(fact)
+            stack.append(iter(parents.get(fact.object, ())))
 
 
 def _shipped_root() -> Path:
