@@ -138,7 +138,7 @@ class SourceQuality(enum.StrEnum):
     SEED = "seed"
 
 
-_CODE_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$")
+_CODE_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
 
 
 def _code_key(value: str) -> str:
@@ -183,7 +183,7 @@ class Code:
         """Whether ``code`` is this code or falls within this range (case and dots ignored).
 
         Only a code shaped like an ICD-10-CM code (a letter, a digit, a letter or
-        digit, then at most four more) can fall within a range, and the places a
+        digit, an optional dot, at most four more) can fall within a range; the places a
         range's ends do not fix must be digits: ``F90.9ZZZ`` and ``F32.5-x`` are
         not codes of ``F90.0-F90.9`` and ``F32.0-F32.5``.
 
@@ -195,7 +195,7 @@ class Code:
             return key == _code_key(self.value)
         low, high = self.range_keys
         fixed = max(len(low), len(high))
-        if not _CODE_SHAPE.match(key) or not key[fixed:].isdigit() and len(key) > fixed:
+        if not _CODE_SHAPE.match(code.strip().upper()) or not key[fixed:].isdigit() and len(key) > fixed:
             return False
         return low <= key <= high or (key.startswith(high) and key >= low)
 

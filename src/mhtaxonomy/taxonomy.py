@@ -126,6 +126,11 @@ def normalize(text: str) -> str:
     return _SEPARATORS.sub(" ", text).strip()
 
 
+#: Queries shorter than this are matched for near spellings by length, not by three-letter runs
+#: (a short misspelling such as "ptsd" for "psyd" need not share a run).
+SHORT_QUERY = 6
+
+
 def _trigrams(text: str) -> set[str]:
     return {text[i : i + 3] for i in range(len(text) - 2)}
 
@@ -142,6 +147,9 @@ class _Finder:
         self.keys = sorted(labels)
         self.ids = [tuple(labels[key]) for key in self.keys]
         self.key_grams = self._grams(self.keys)
+        self.by_length: dict[int, list[int]] = defaultdict(list)
+        for position, key in enumerate(self.keys):
+            self.by_length[len(key)].append(position)
         self.entity_ids = list(entities)
         self.descriptions = [normalize(entity.description) for entity in entities.values()]
         self.description_grams = self._grams(self.descriptions)
@@ -162,9 +170,19 @@ class _Finder:
         return (i for i in min(runs, key=len) if query in texts[i])
 
     def near(self, query: str, cutoff: float) -> Iterator[tuple[str, float]]:
-        """Labels spelled like ``query`` (difflib ratio at least ``cutoff``) that share a three-letter run."""
-        if len(query) < 3:
-            candidates: Iterable[int] = range(len(self.keys))
+        """Labels spelled like ``query`` (difflib ratio at least ``cutoff``).
+
+        A short query (under :data:`SHORT_QUERY` characters) is compared with every
+        label of a length that could reach ``cutoff``; a longer one with the labels
+        that share a three-letter run with it.
+        """
+        if len(query) < SHORT_QUERY:
+            # ratio <= 2 * min(len) / (sum of lengths): other lengths cannot reach the cutoff.
+            shortest = int(len(query) * cutoff / (2 - cutoff))
+            longest = int(len(query) * (2 - cutoff) / cutoff) + 1
+            candidates: Iterable[int] = (
+                i for length in range(shortest, longest + 1) for i in self.by_length.get(length, ())
+            )
         else:
             shared: Counter[int] = Counter()
             for gram in _trigrams(query):
