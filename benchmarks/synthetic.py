@@ -39,7 +39,7 @@ def _pseudo(text: str, copy: int) -> str:
     words = []
     for position, word in enumerate(text.split()):
         digest = hashlib.blake2b(f"{copy}:{position}:{word}".encode(), digest_size=16).digest()
-        syllables = max(2, (len(word) + 1) // 2)
+        syllables = max(3, (len(word) + 1) // 2)
         words.append("".join(_CONSONANTS[b % 13] + _VOWELS[(b >> 4) % 4] for b in digest[:syllables]))
     return " ".join(words) or "zu"
 

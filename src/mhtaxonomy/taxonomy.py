@@ -128,7 +128,13 @@ def normalize(text: str) -> str:
 
 #: Queries shorter than this are matched for near spellings by length, not by three-letter runs
 #: (a short misspelling such as "ptsd" for "psyd" need not share a run).
-SHORT_QUERY = 6
+SHORT_QUERY = 8
+
+
+def _common_letters(wanted: Mapping[str, int], text: str) -> int:
+    """How many letters ``text`` shares with the letter counts ``wanted`` (difflib's quick_ratio numerator)."""
+    have = Counter(text)
+    return sum(min(count, wanted[letter]) for letter, count in have.items() if letter in wanted)
 
 
 def _trigrams(text: str) -> set[str]:
@@ -174,7 +180,7 @@ class _Finder:
 
         A short query (under :data:`SHORT_QUERY` characters) is compared with every
         label of a length that could reach ``cutoff``; a longer one with the labels
-        that share a three-letter run with it.
+        that share at least a fifth of its three-letter runs.
         """
         if len(query) < SHORT_QUERY:
             # ratio <= 2 * min(len) / (sum of lengths): other lengths cannot reach the cutoff.
@@ -184,18 +190,27 @@ class _Finder:
                 i for length in range(shortest, longest + 1) for i in self.by_length.get(length, ())
             )
         else:
+            grams = _trigrams(query)
             shared: Counter[int] = Counter()
-            for gram in _trigrams(query):
+            for gram in grams:
                 shared.update(self.key_grams.get(gram, ()))
-            candidates = shared
+            # A near spelling keeps most runs of its word; a label sharing under a fifth of them
+            # is not compared (measured: no ranking of typed-wrong labels changes).
+            least = max(1, len(grams) // 5)
+            candidates = [position for position, count in shared.items() if count >= least]
         matcher = difflib.SequenceMatcher(None, query)
+        letters = Counter(query)
         for position in candidates:
             key = self.keys[position]
+            enough = cutoff * (len(key) + len(query)) / 2  # the shared letters a ratio of cutoff needs
+            if min(len(key), len(query)) < enough or sum(letter in letters for letter in key) < enough:
+                continue  # difflib's real_quick_ratio and a bound on its quick_ratio, built from nothing
+            if _common_letters(letters, key) < enough:
+                continue  # difflib's quick_ratio, without indexing the label
             matcher.set_seq2(key)
-            if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
-                ratio = matcher.ratio()
-                if ratio >= cutoff:
-                    yield key, ratio
+            ratio = matcher.ratio()
+            if ratio >= cutoff:
+                yield key, ratio
 
     def scores(self, query: str) -> dict[str, float]:
         """Each matching entity's best score: 4 exact, 3 prefix, 2 contains, 1 description, else the ratio."""
