@@ -490,11 +490,12 @@ def _check_acyclic(facts: Mapping[str, Fact], origins: Mapping[str, str]) -> Non
         trail: list[Fact] = []  # the facts from start down to the node being explored
         stack = [iter(parents[start])]
         while stack:
-            fact = next(stack[-1], None)
-            if fact is None:
+            step = next(stack[-1], None)
+            if step is None:
                 stack.pop()
                 finished.add(trail.pop().object if trail else start)
                 continue
+            fact = step
             if fact.object in finished:
                 continue
             subjects = [f.subject for f in trail] + [fact.subject]

@@ -259,20 +259,22 @@ def _down(tax: Taxonomy) -> Step:
     return lambda node: ((fact, fact.subject) for fact in tax._in(node, Relation.IS_A))
 
 
-def _upward(tax: Taxonomy, node: str) -> dict[str, Path]:
-    """``node`` and everything broader, each with the ``is_a`` chain from ``node``."""
-    return _walk({node: ()}, _up(tax))
+def _upward(tax: Taxonomy, node: str) -> Mapping[str, Path]:
+    """``node`` and everything broader, each with the ``is_a`` chain from ``node`` (kept per view: do not change)."""
+    return tax._closure(True, node, lambda: _walk({node: ()}, _up(tax)))
 
 
-def _downward(tax: Taxonomy, node: str) -> dict[str, Path]:
-    """``node`` and everything narrower, each with its ``is_a`` chain, read from the narrower end."""
-    return {k: tuple(reversed(v)) for k, v in _walk({node: ()}, _down(tax)).items()}
+def _downward(tax: Taxonomy, node: str) -> Mapping[str, Path]:
+    """``node`` and everything narrower, each with its ``is_a`` chain, read from the narrower end (kept per view)."""
+    return tax._closure(
+        False, node, lambda: {k: tuple(reversed(v)) for k, v in _walk({node: ()}, _down(tax)).items()}
+    )
 
 
 def broader(tax: Taxonomy, ref: Ref) -> Answer:
     """Everything ``ref`` is a kind of, transitively."""
     entity = tax.get(ref)
-    paths = _upward(tax, entity.id)
+    paths = dict(_upward(tax, entity.id))
     del paths[entity.id]
     return Answer(tax, f"what {entity.name} is a kind of", paths)
 
@@ -280,7 +282,7 @@ def broader(tax: Taxonomy, ref: Ref) -> Answer:
 def narrower(tax: Taxonomy, ref: Ref) -> Answer:
     """Everything that is a kind of ``ref``, transitively."""
     entity = tax.get(ref)
-    paths = _downward(tax, entity.id)
+    paths = dict(_downward(tax, entity.id))
     del paths[entity.id]
     return Answer(tax, f"kinds of {entity.name}", paths)
 

@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -356,6 +356,15 @@ def _text(value: Any, name: str, expected: str) -> str:
     return value
 
 
+#: A view's caches for one dated context: the facts that hold at each endpoint, and the
+#: ``is_a`` closures (upward or downward) from each node, each with its chains of facts.
+_ViewCache = tuple[
+    Context | None,
+    dict[tuple[bool, str, Relation], tuple[Fact, ...]],
+    dict[tuple[bool, str], Mapping[str, tuple[Fact, ...]]],
+]
+
+
 class Taxonomy:
     """The curated taxonomy, or a view of it in one context.
 
@@ -380,7 +389,7 @@ class Taxonomy:
         self._memo: dict[str, object] = {}
         self._today: tuple[float, Context] = (0.0, self._context)
         # The facts at each endpoint that hold in this view, filtered on first use, for one dated context.
-        self._adjacency: tuple[Context | None, dict[tuple[bool, str, Relation], tuple[Fact, ...]]] = (None, {})
+        self._adjacency: _ViewCache = (None, {}, {})
 
     @property
     def context(self) -> Context:
@@ -521,14 +530,28 @@ class Taxonomy:
         facts = (self._index.outgoing if outgoing else self._index.incoming).get(key, ())
         if key not in self._index.qualified:
             return facts
-        context = self._dated()
-        seen, cache = self._adjacency
-        if seen is not context:  # the first question, or a new day
-            cache = {}
-            self._adjacency = (context, cache)
+        cache = self._caches()[1]
         found = cache.get((outgoing, node, relation))
         if found is None:
+            context = self._dated()
             found = cache[outgoing, node, relation] = tuple(f for f in facts if f.holds_in(context))
+        return found
+
+    def _caches(self) -> _ViewCache:
+        context = self._dated()
+        caches = self._adjacency
+        if caches[0] is not context:  # the first question, or a new day
+            caches = self._adjacency = (context, {}, {})
+        return caches
+
+    def _closure(
+        self, upward: bool, node: str, walk: Callable[[], Mapping[str, tuple[Fact, ...]]]
+    ) -> Mapping[str, tuple[Fact, ...]]:
+        """``walk()``'s answer for ``node``, computed once per view and day (callers must not change it)."""
+        cache = self._caches()[2]
+        found = cache.get((upward, node))
+        if found is None:
+            found = cache[upward, node] = walk()
         return found
 
     def _out(self, node: str, relation: Relation) -> tuple[Fact, ...]:
