@@ -1,78 +1,196 @@
-"""Time the loader and the questions, as ratios against baselines measured in the same run.
+"""Measure every goal of issue 15, as ratios to baselines timed in the same run, interleaved.
 
-Absolute seconds depend on the machine; a ratio to a baseline doing comparable
-raw work on the same machine, measured moments apart, does not (much). Not part
-of the test suite: run ``python benchmarks/run.py`` and compare ratios between
-versions.
+Run ``python benchmarks/run.py`` (``--quick`` for a fast sanity run with
+smaller sizes and fewer rounds). Each goal is printed with its ratio and
+whether it is met. Cases and their baselines are timed in alternating rounds
+(forward, then backward) and the median of the rounds is kept, so a machine
+that slows down part-way slows both sides of a ratio.
 
-Baselines:
-- *parse*: reading and TOML-parsing every shipped data file, nothing else
-  (the floor under any loader);
-- *bfs*: one networkx breadth-first search from every node of the graph in
-  turn, divided by the number of nodes (the cost of one plain traversal).
+- cold start: a fresh ``python -c "import mhtaxonomy as m; m.load()"`` and the
+  CLI's ``who-can-provide psychotherapy`` against ``python -c "import attrs, cattrs"``;
+- peers (``benchmarks/peers/``): SQLite, DuckDB and rdflib, each built once from
+  the facts that hold in one context and checked to return exactly the
+  library's answer before it is timed; the library answers in a view made once
+  (as the peers' stores are; it keeps what_requires_diagnosis per view), and
+  again in a *fresh* view on every call (its filtering included);
+- scale: synthetic copies (``benchmarks/synthetic.py``) 10x and 100x the
+  shipped size; questions about shipped entities, whose answers are the same
+  at every size, in a fresh view, against the same question at 1x;
+- memory: a separate process per size, peak resident memory and bytes per fact.
+
+A peer whose package is missing is skipped, and the output says so. The exit
+status is 1 if a peer's answer differs from the library's, else 0.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib
+import json
+import math
 import statistics
+import subprocess
 import sys
-import timeit
-import tomllib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
-import networkx as nx
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-import mhtaxonomy as mht
-from mhtaxonomy.load import read, shipped_files
+import mhtaxonomy as mht  # noqa: E402
+import synthetic  # noqa: E402
+from mhtaxonomy.load import read  # noqa: E402
+from mhtaxonomy.taxonomy import Taxonomy  # noqa: E402
 
-
-def best(fn: Callable[[], object], number: int, repeat: int = 5) -> float:
-    """The best per-call time over ``repeat`` rounds of ``number`` calls."""
-    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
-
-
-def parse_only() -> None:
-    for path in shipped_files():
-        with open(path, "rb") as handle:
-            tomllib.load(handle)
+CONTEXT = {"jurisdiction": "NM", "payer": "medicare", "on": "2025-06-01"}
+PEERS = (("sqlite", None), ("duckdb", "duckdb"), ("rdflib", "rdflib"))
 
 
-def main() -> int:
-    tax = mht.load()
-    graph = tax.graph
-    nodes = list(graph.nodes)
+def interleaved(cases: Mapping[str, Callable[[], object]], number: int, rounds: int) -> dict[str, float]:
+    """Seconds per call of each case: the median over rounds that alternate the order of the cases."""
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    names = list(cases)
+    for round_ in range(rounds):
+        for name in names if round_ % 2 == 0 else reversed(names):
+            call = cases[name]
+            start = time.perf_counter()
+            for _ in range(number):
+                call()
+            times[name].append((time.perf_counter() - start) / number)
+    return {name: statistics.median(found) for name, found in times.items()}
 
-    def bfs_per_node() -> None:
-        for node in nodes:
-            nx.descendants(graph, node)
 
-    parse = best(parse_only, number=3)
-    bfs = best(bfs_per_node, number=1) / len(nodes)
-    nm = tax.where(jurisdiction="NM", payer="medicare", on="2025-06-01")
-    services = [e.id for e in tax.entities(mht.Kind.SERVICE)]
+def goal(name: str, ratio: float, target: float, *, below: bool = True, unit: str = "x") -> bool:
+    met = ratio <= target if below else ratio >= target
+    sign = "<=" if below else ">="
+    print(f"  {name:62} {ratio:9.3f}{unit:2} {'met' if met else 'NOT MET':8} (goal {sign} {target}{unit})")
+    return met
 
-    cases: list[tuple[str, float, str, float]] = [
-        ("load: read and check all data", best(read, number=1), "parse", parse),
-        ("get: a name", best(lambda: tax.get("licensed clinical social worker"), number=2000), "bfs", bfs),
-        ("get: an ICD-10-CM code in a range", best(lambda: tax.get("F33.41"), number=200), "bfs", bfs),
-        ("who_can_provide: every service", best(lambda: [tax.who_can_provide(s) for s in services], number=3) / len(services), "bfs", bfs),
-        ("who_can_provide in a view (NM, Medicare)", best(lambda: nm.who_can_provide("prescribing"), number=50), "bfs", bfs),
-        (
-            "what_requires_diagnosis, first time in a view",
-            best(lambda: tax.where(on=tax.context.on).what_requires_diagnosis(), number=10),
-            "bfs",
-            bfs,
+
+def cold_start(rounds: int) -> None:
+    print("cold start (fresh processes):")
+    python = sys.executable
+    script = Path(python).parent / "mhtaxonomy"
+    cli = [str(script)] if script.exists() else [python, "-m", "mhtaxonomy"]
+    runs = {
+        "baseline": [python, "-c", "import attrs, cattrs"],
+        "load": [python, "-c", "import mhtaxonomy as m; m.load()"],
+        "cli": [*cli, "who-can-provide", "psychotherapy"],
+    }
+    cases = {name: (lambda cmd=cmd: subprocess.run(cmd, check=True, capture_output=True)) for name, cmd in runs.items()}
+    found = interleaved(cases, number=1, rounds=rounds)
+    print(f"  baseline `python -c \"import attrs, cattrs\"`: {found['baseline'] * 1e3:.1f} ms")
+    goal("import mhtaxonomy; load()  /  import attrs, cattrs", found["load"] / found["baseline"], 1.2)
+    goal("CLI who-can-provide psychotherapy  /  import attrs, cattrs", found["cli"] / found["baseline"], 1.3)
+
+
+def peers(tax: Taxonomy, rounds: int, number: int) -> bool:
+    print(f"peers (context {CONTEXT}; each checked against the library first):")
+    view = tax.where(**CONTEXT)  # type: ignore[arg-type]
+    questions: dict[str, tuple[Callable[[Taxonomy], frozenset[str]], Callable[[object], frozenset[str]]]] = {
+        "narrower(therapist)": (lambda v: v.narrower("therapist").ids, lambda p: p.narrower("therapist")),  # type: ignore[attr-defined]
+        "who_can_provide(psychotherapy)": (
+            lambda v: v.who_can_provide("psychotherapy").ids,
+            lambda p: p.who_can_provide("psychotherapy"),  # type: ignore[attr-defined]
         ),
-        ("what_requires_diagnosis, again in the same view", best(tax.what_requires_diagnosis, number=1000), "bfs", bfs),
-        ("compare: therapist vs psychiatrist", best(lambda: tax.compare("therapist", "psychiatrist"), number=3), "bfs", bfs),
-    ]
-    print(f"mhtaxonomy {mht.__version__}, data {tax.data_version}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
-    print(f"baselines: parse = {parse * 1e3:.2f} ms, bfs = {bfs * 1e6:.1f} µs per node")
-    print(f"{'case':48} {'ratio':>10}  baseline")
-    for name, seconds, base_name, base in cases:
-        print(f"{name:48} {seconds / base:10.2f}  {base_name}")
-    ratios = [seconds / base for _, seconds, _, base in cases]
-    print(f"{'geometric mean':48} {statistics.geometric_mean(ratios):10.2f}")
+        "what_requires_diagnosis()": (lambda v: v.what_requires_diagnosis().ids, lambda p: p.what_requires_diagnosis()),  # type: ignore[attr-defined]
+    }
+    built = {}
+    correct = True
+    for module, package in PEERS:
+        if package is not None and importlib.util.find_spec(package) is None:
+            print(f"  skipped {module}: `{package}` is not installed (pip install \"mhtaxonomy[bench]\")")
+            continue
+        peer = importlib.import_module(f"peers.{module}").Peer(view)
+        for question, (ask_library, ask_peer) in questions.items():
+            same = ask_peer(peer) == ask_library(view)
+            correct &= same
+            print(f"  {peer.name:24} {question:34} answer {'matches the library' if same else 'DIFFERS from the library'}")
+        built[peer.name] = peer
+    if not correct:
+        return False
+    ours = ("library", "library, fresh view")
+    for question, (ask_library, ask_peer) in questions.items():
+        cases: dict[str, Callable[[], object]] = {
+            "library": lambda ask=ask_library: ask(view),
+            "library, fresh view": lambda ask=ask_library: ask(tax.where(**CONTEXT)),  # type: ignore[arg-type]
+        }
+        for name, peer in built.items():
+            cases[name] = lambda ask=ask_peer, peer=peer: ask(peer)
+        found = interleaved(cases, number=number, rounds=rounds)
+        others = {name: seconds for name, seconds in found.items() if name not in ours}
+        print(f"    {question}: library {found['library'] * 1e6:.0f} µs, in a fresh view {found[ours[1]] * 1e6:.0f} µs")
+        for name, seconds in others.items():
+            print(f"    {question}: library / {name} = {found['library'] / seconds:.3f} (fresh view {found[ours[1]] / seconds:.3f})")
+        if others:
+            fastest = min(others, key=others.__getitem__)
+            goal(f"{question}: library / fastest peer ({fastest})", found["library"] / others[fastest], 0.5)
+            goal(f"{question}: same, library in a fresh view", found[ours[1]] / others[fastest], 0.5)
+    return True
+
+
+def scale(base: mht.Taxonomy, factors: tuple[int, ...], rounds: int, number: int) -> None:
+    print(f"scale (synthetic data x{', x'.join(map(str, factors[1:]))}; same questions, same answers):")
+    dataset = read()
+    sizes = {factor: Taxonomy(synthetic.scaled(dataset, factor)) if factor > 1 else base for factor in factors}
+    on = CONTEXT["on"]
+    questions: dict[str, Callable[[Taxonomy], object]] = {
+        "who_can_provide(psychotherapy), fresh view": lambda t: t.where(on=on).who_can_provide("psychotherapy").ids,
+        "requires_diagnosis(cpt-90837), fresh view": lambda t: t.where(on=on).requires_diagnosis("cpt-90837"),
+        "get by id": lambda t: t.get("lcsw"),
+        "get by name": lambda t: t.get("licensed clinical social worker"),
+        "get by code (ICD-10-CM range)": lambda t: t.get("F33.41"),
+        "get by code (NUCC)": lambda t: t.get("1041C0700X"),
+        "search": lambda t: [e.id for e in t.search("exposure therapy")] + [e.id for e in t.search("psychoterapy")],
+    }
+    for tax in sizes.values():
+        tax.search("warm the index")
+    labels = {factor: len(tax._index.labels) for factor, tax in sizes.items()}
+    for question, ask in questions.items():
+        answers = {factor: ask(tax) for factor, tax in sizes.items()}
+        same = all(answer == answers[1] for answer in answers.values())
+        cases = {str(factor): (lambda ask=ask, tax=tax: ask(tax)) for factor, tax in sizes.items()}
+        found = interleaved(cases, number=number, rounds=rounds)
+        if question == "search":
+            goal("search on the shipped data (absolute)", found["1"] * 1e3, 1.0, unit="ms")
+            for factor in factors[1:]:
+                growth = math.log(found[str(factor)] / found["1"]) / math.log(labels[factor] / labels[1])
+                goal(f"search x{factor}: exponent of time in labels (1 = linear)", growth, 1.0, unit="")
+            continue
+        for factor in factors[1:]:
+            note = "" if same else " (answers differ!)"
+            goal(f"{question} x{factor} / x1{note}", found[str(factor)] / found["1"], 2.0)
+    print("  load linear in the data: not measured here (the loader's benchmark owns it)")
+
+
+def memory(factors: tuple[int, ...]) -> None:
+    print("memory (a fresh process per size):")
+    for factor in factors:
+        out = subprocess.run(
+            [sys.executable, str(HERE / "synthetic.py"), "--memory", str(factor)], check=True, capture_output=True, text=True
+        ).stdout
+        found = json.loads(out)
+        per_fact = found["taxonomy_bytes"] / found["facts"]
+        print(f"  x{factor}: {found['facts']} facts, {per_fact:,.0f} bytes per fact (taxonomy, indexes and search index)")
+        if factor == factors[-1]:
+            goal(f"x{factor} peak resident memory", found["peak_bytes"] / 2**30, 1.0, unit="GiB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Measure the goals of issue 15.")
+    parser.add_argument("--quick", action="store_true", help="small sizes and few rounds: a sanity run, not a measurement")
+    args = parser.parse_args(argv)
+    rounds, number, factors = (3, 3, (1, 3)) if args.quick else (9, 20, (1, 10, 100))
+    tax = mht.load()
+    print(f"mhtaxonomy {mht.__version__}, data {tax.data_version}: {len(tax.entities())} entities, {len(tax.facts())} facts")
+    print(f"python {sys.version.split()[0]}; {'--quick: numbers are not measurements' if args.quick else 'full run'}")
+    cold_start(rounds=2 if args.quick else 15)
+    if not peers(tax, rounds=rounds, number=number):
+        print("a peer's answer differs from the library's: no timings for peers")
+        return 1
+    scale(tax, factors, rounds=rounds, number=number)
+    memory(factors)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Data files -> validated records -> a frozen graph.
+"""Data files -> validated records (the graph is built from them on demand, see :mod:`.graph`).
 
 A data file is TOML. Its top-level keys are sections, each an array of tables:
 one section per entity kind (``[[profession]]``, ``[[credential]]``,
@@ -65,7 +65,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import attrs
-import networkx as nx
 
 from .model import (
     ENTITY_TYPES,
@@ -177,7 +176,7 @@ class DataError(ValueError):
 
 @attrs.frozen(kw_only=True)
 class Dataset:
-    """Validated records, where each came from, and the frozen graph joining them.
+    """Validated records and where each came from (the graph is built from them on demand).
 
     ``origins`` maps every entity, source and fact id to the file it was read
     from (``mhtaxonomy/data/...`` for the shipped data, the path as given for
@@ -190,7 +189,6 @@ class Dataset:
     origins: Mapping[str, str]
     version: str
     as_of: dt.date
-    graph: nx.MultiDiGraph
 
 
 # -- values: TOML value -> typed field value, or a ValueError saying what was expected -------------
@@ -614,7 +612,6 @@ class _Reader:
         _check_entities(entities, sources, origins)
         _check_facts(facts, entities, sources, origins)
         _check_acyclic(facts, origins, self.shipped)
-        graph = _graph(entities, facts)
         meta = self.meta or {}
         version = meta.get("version")
         as_of = meta.get("as_of")
@@ -630,7 +627,6 @@ class _Reader:
             origins=origins,
             version=version,
             as_of=as_of,
-            graph=graph,
         )
 
 
@@ -798,14 +794,6 @@ def _check_facts(
         if fact.strength is not None and fact.relation is not Relation.FIRST_LINE_FOR:
             fail("only first_line_for facts have a strength", "strength")
 
-
-def _graph(entities: Mapping[str, Entity], facts: Mapping[str, Fact]) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph()
-    for entity in entities.values():
-        graph.add_node(entity.id, kind=entity.kind, entity=entity)
-    for fact in facts.values():
-        graph.add_edge(fact.subject, fact.object, key=fact.id, relation=fact.relation, fact=fact)
-    return nx.freeze(graph)
 
 
 def _find_cycle(facts: Iterable[Fact]) -> list[Fact] | None:

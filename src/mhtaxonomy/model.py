@@ -161,6 +161,7 @@ class Strength(enum.StrEnum):
     RECOMMENDED = "recommended"
     FIRST_LINE = "first-line"
     OTHER = "other"
+_CODE_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
 
 
 def _code_key(value: str) -> str:
@@ -225,12 +226,30 @@ class Code:
         return "-" in self.value
 
     def matches(self, code: str) -> bool:
-        """Whether ``code`` is this code or falls within this range (case and dots ignored)."""
+        """Whether ``code`` is this code or falls within this range (case and dots ignored).
+
+        Only a code shaped like an ICD-10-CM code (a letter, a digit, a letter or
+        digit, an optional dot, at most four more) can fall within a range; the places a
+        range's ends do not fix must be digits: ``F90.9ZZZ`` and ``F32.5-x`` are
+        not codes of ``F90.0-F90.9`` and ``F32.0-F32.5``.
+
+        >>> Code(system="ICD-10-CM", value="F90.0-F90.9").matches("F90.9ZZZ")
+        False
+        """
         key = _code_key(code.strip())
         if not self.is_range:
             return key == _code_key(self.value)
-        low, high = (_code_key(end) for end in self.value.split("-", 1))
+        low, high = self.range_keys
+        fixed = max(len(low), len(high))
+        if not _CODE_SHAPE.match(code.strip().upper()) or not key[fixed:].isdigit() and len(key) > fixed:
+            return False
         return low <= key <= high or (key.startswith(high) and key >= low)
+
+    @property
+    def range_keys(self) -> tuple[str, str]:
+        """A range's ends as compared (upper case, no dots); both ends are ``value`` for one code."""
+        low, _, high = self.value.partition("-")
+        return _code_key(low), _code_key(high or low)
 
     def __str__(self) -> str:
         return f"{self.system}:{self.value}"

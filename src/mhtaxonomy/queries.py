@@ -499,20 +499,22 @@ def _down(tax: Taxonomy) -> Step:
     return lambda node: ((fact, fact.subject) for fact in tax._in(node, Relation.IS_A))
 
 
-def _upward(tax: Taxonomy, node: str) -> dict[str, Path]:
-    """``node`` and everything broader, each with the ``is_a`` chain from ``node``."""
-    return _walk({node: ()}, _up(tax))
+def _upward(tax: Taxonomy, node: str) -> Mapping[str, Path]:
+    """``node`` and everything broader, each with the ``is_a`` chain from ``node`` (kept per view: do not change)."""
+    return tax._closure(True, node, lambda: _walk({node: ()}, _up(tax)))
 
 
-def _downward(tax: Taxonomy, node: str) -> dict[str, Path]:
-    """``node`` and everything narrower, each with its ``is_a`` chain, read from the narrower end."""
-    return {k: tuple(reversed(v)) for k, v in _walk({node: ()}, _down(tax)).items()}
+def _downward(tax: Taxonomy, node: str) -> Mapping[str, Path]:
+    """``node`` and everything narrower, each with its ``is_a`` chain, read from the narrower end (kept per view)."""
+    return tax._closure(
+        False, node, lambda: {k: tuple(reversed(v)) for k, v in _walk({node: ()}, _down(tax)).items()}
+    )
 
 
 def broader(tax: Taxonomy, ref: Ref) -> Answer:
     """Everything ``ref`` is a kind of, transitively."""
     entity = tax.get(ref)
-    paths = _upward(tax, entity.id)
+    paths = dict(_upward(tax, entity.id))
     del paths[entity.id]
     return Answer(tax, f"what {entity.name} is a kind of", paths)
 
@@ -520,7 +522,7 @@ def broader(tax: Taxonomy, ref: Ref) -> Answer:
 def narrower(tax: Taxonomy, ref: Ref) -> Answer:
     """Everything that is a kind of ``ref``, transitively."""
     entity = tax.get(ref)
-    paths = _downward(tax, entity.id)
+    paths = dict(_downward(tax, entity.id))
     del paths[entity.id]
     return Answer(tax, f"kinds of {entity.name}", paths)
 
@@ -581,15 +583,21 @@ def _with_groups(tax: Taxonomy, paths: dict[str, Path]) -> dict[str, Path]:
     The same rule as :func:`what_can_provide` for a group, read the other way.
     """
     paths = dict(paths)
-    groups = [e.id for e in tax.entities(Kind.PROFESSION) if isinstance(e, Profession) and e.group]
-    changed = True
-    while changed:  # a group of groups joins once its member groups have
-        changed = False
-        for group in groups:
+    groups = tax._groups()
+
+    def parents(members: Iterable[str]) -> list[str]:  # only groups above a member can join
+        found = {fact.object for m in members for fact in tax._out(m, Relation.IS_A) if fact.object in groups}
+        return sorted(found - paths.keys())
+
+    waiting = parents(paths)
+    while waiting:  # a group of groups is looked at again once a member group has joined
+        joined = []
+        for group in waiting:
             joining = tax._in(group, Relation.IS_A)
             if group not in paths and joining and all(fact.subject in paths for fact in joining):
                 paths[group] = sum((paths[fact.subject] + (fact,) for fact in joining), ())
-                changed = True
+                joined.append(group)
+        waiting = parents(joined)
     return paths
 
 
@@ -641,8 +649,13 @@ def what_requires_diagnosis(tax: Taxonomy) -> Answer:
     """
     key = f"what_requires_diagnosis:{tax.context.date}"
     cached = tax._memo.get(key)
-    if isinstance(cached, Answer):
-        return cached
+    if not isinstance(cached, dict):
+        cached = tax._memo[key] = _requiring_diagnosis(tax)
+    # A new answer each time from the kept paths, so no caller can change another's answer.
+    return Answer(tax, "what requires a diagnosis of a mental disorder", cached)
+
+
+def _requiring_diagnosis(tax: Taxonomy) -> dict[str, Path]:
     paths: dict[str, Path] = {}
     for fact in tax._in(DIAGNOSIS, Relation.REQUIRES):
         subject = tax._entity(fact.subject)
@@ -657,9 +670,7 @@ def what_requires_diagnosis(tax: Taxonomy) -> Answer:
         if linked and all(service in services for service in linked) and entity.id not in paths:
             first = min(linked)
             paths[entity.id] = linked[first] + services[first]
-    answer = Answer(tax, "what requires a diagnosis of a mental disorder", paths)
-    tax._memo[key] = answer
-    return answer
+    return paths
 
 
 def requires_diagnosis(tax: Taxonomy, ref: Ref) -> bool:
@@ -667,7 +678,21 @@ def requires_diagnosis(tax: Taxonomy, ref: Ref) -> bool:
     entity = tax._get_kind(
         ref, Kind.SERVICE, Kind.MODALITY, Kind.BILLING_CODE, question="requires_diagnosis"
     )
-    return entity.id in what_requires_diagnosis(tax).ids
+    return _needs_diagnosis(tax, entity)
+
+
+def _needs_diagnosis(tax: Taxonomy, entity: Entity) -> bool:
+    """The rule of :func:`what_requires_diagnosis` for one entity, walking only what lies above it."""
+    if any(fact.object == DIAGNOSIS for fact in tax._out(entity.id, Relation.REQUIRES)):
+        return True
+    if entity.kind is Kind.SERVICE:
+        return any(
+            fact.object == DIAGNOSIS
+            for service in _upward(tax, entity.id)
+            for fact in tax._out(service, Relation.REQUIRES)
+        )
+    linked = _services_of(tax, entity)
+    return bool(linked) and all(_needs_diagnosis(tax, tax._entity(service)) for service in linked)
 
 
 def _credentials_of(tax: Taxonomy, profession: str) -> dict[str, Path]:

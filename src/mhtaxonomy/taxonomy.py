@@ -8,19 +8,21 @@ payer, date). The questions themselves are traversals in :mod:`.queries` and
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import functools
+import heapq
+import operator
 import re
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
-import networkx as nx
 
 from . import billing, queries
 from .load import Dataset, read
@@ -33,17 +35,22 @@ from .model import (
     Jurisdiction,
     Kind,
     Payer,
+    Profession,
     Relation,
     Source,
+    _code_key,
 )
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .billing import ClaimCheck
     from .coverage import Coverage
     from .practice import PracticeVerdict, TelehealthAnswer
     from .queries import Answer, Comparison, Verdict
 
 __all__ = [
+    "MAX_SEARCH_TEXT",
     "AmbiguousEntityError",
     "EntityLookupError",
     "Taxonomy",
@@ -54,6 +61,15 @@ __all__ = [
 
 E = TypeVar("E", bound=Entity)
 Ref = str | Entity
+
+#: The longest text :meth:`Taxonomy.search` takes (no name or description match needs more).
+MAX_SEARCH_TEXT = 200
+
+
+def _shown(value: object, width: int = 60) -> str:
+    """``repr(value)``, cut short so that a huge wrong value is never echoed whole into a message."""
+    text = repr(value)
+    return text if len(text) <= width else f"{text[:width]}... ({len(text)} characters)"
 
 
 class EntityLookupError(KeyError):
@@ -73,7 +89,7 @@ class UnknownEntityError(EntityLookupError):
 
     def __init__(self, ref: str, suggestions: Sequence[str], what: str = "entity") -> None:
         hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown {what} {ref!r}{hint}", ref)
+        super().__init__(f"unknown {what} {_shown(ref)}{hint}", ref)
         self.suggestions = tuple(suggestions)
 
 
@@ -82,7 +98,7 @@ class AmbiguousEntityError(EntityLookupError):
 
     def __init__(self, ref: str, candidates: Sequence[Entity]) -> None:
         listed = "; ".join(f"{e.id!r} ({e.kind}: {e.name})" for e in candidates)
-        super().__init__(f"{ref!r} is ambiguous: it could be {listed}; use an id", ref)
+        super().__init__(f"{_shown(ref)} is ambiguous: it could be {listed}; use an id", ref)
         self.candidates = tuple(candidates)
 
 
@@ -112,29 +128,243 @@ def normalize(text: str) -> str:
     return _SEPARATORS.sub(" ", text).strip()
 
 
+#: Queries shorter than this are matched for near spellings by length, not by three-letter runs
+#: (a short misspelling such as "ptsd" for "psyd" need not share a run).
+SHORT_QUERY = 8
+
+
+def _common_letters(wanted: Mapping[str, int], text: str) -> int:
+    """How many letters ``text`` shares with the letter counts ``wanted`` (difflib's quick_ratio numerator)."""
+    have = Counter(text)
+    return sum(min(count, wanted[letter]) for letter, count in have.items() if letter in wanted)
+
+
+def _trigrams(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(len(text) - 2)}
+
+
+class _Finder:
+    """What :meth:`Taxonomy.search` looks names up in: sorted labels and three-letter runs.
+
+    Built on the first search, once per dataset. A lookup costs the length of
+    the query plus the entries of its rarest three-letter run (for "contains")
+    or of all its runs (for near spellings), not a pass over every label.
+    """
+
+    def __init__(self, labels: Mapping[str, set[str]], entities: Mapping[str, Entity]) -> None:
+        self.keys = sorted(labels)
+        self.ids = [tuple(labels[key]) for key in self.keys]
+        self.key_grams = self._grams(self.keys)
+        self.by_length: dict[int, list[int]] = defaultdict(list)
+        for position, key in enumerate(self.keys):
+            self.by_length[len(key)].append(position)
+        self.entity_ids = list(entities)
+        self.descriptions = [normalize(entity.description) for entity in entities.values()]
+        self.description_grams = self._grams(self.descriptions)
+
+    @staticmethod
+    def _grams(texts: Sequence[str]) -> dict[str, list[int]]:
+        grams: dict[str, list[int]] = defaultdict(list)
+        for position, text in enumerate(texts):
+            for gram in _trigrams(text):
+                grams[gram].append(position)
+        return dict(grams)
+
+    @staticmethod
+    def _containing(query: str, texts: Sequence[str], grams: Mapping[str, list[int]]) -> Iterator[int]:
+        if len(query) < 3:  # too short to have a run: a plain pass (at most two characters to compare)
+            return (i for i, text in enumerate(texts) if query in text)
+        runs = [grams.get(gram, []) for gram in _trigrams(query)]
+        return (i for i in min(runs, key=len) if query in texts[i])
+
+    def near(self, query: str, cutoff: float) -> Iterator[tuple[str, float]]:
+        """Labels spelled like ``query`` (difflib ratio at least ``cutoff``).
+
+        A short query (under :data:`SHORT_QUERY` characters) is compared with every
+        label of a length that could reach ``cutoff``; a longer one with the labels
+        that share at least a fifth of its three-letter runs.
+        """
+        if len(query) < SHORT_QUERY:
+            # ratio <= 2 * min(len) / (sum of lengths): other lengths cannot reach the cutoff.
+            shortest = int(len(query) * cutoff / (2 - cutoff))
+            longest = int(len(query) * (2 - cutoff) / cutoff) + 1
+            candidates: Iterable[int] = (
+                i for length in range(shortest, longest + 1) for i in self.by_length.get(length, ())
+            )
+        else:
+            grams = _trigrams(query)
+            shared: Counter[int] = Counter()
+            for gram in grams:
+                shared.update(self.key_grams.get(gram, ()))
+            # A near spelling keeps most runs of its word; a label sharing under a fifth of them
+            # is not compared (measured: no ranking of typed-wrong labels changes).
+            least = max(1, len(grams) // 5)
+            candidates = [position for position, count in shared.items() if count >= least]
+        matcher = difflib.SequenceMatcher(None, query)
+        letters = Counter(query)
+        for position in candidates:
+            key = self.keys[position]
+            enough = cutoff * (len(key) + len(query)) / 2  # the shared letters a ratio of cutoff needs
+            if min(len(key), len(query)) < enough or sum(letter in letters for letter in key) < enough:
+                continue  # difflib's real_quick_ratio and a bound on its quick_ratio, built from nothing
+            if _common_letters(letters, key) < enough:
+                continue  # difflib's quick_ratio, without indexing the label
+            matcher.set_seq2(key)
+            ratio = matcher.ratio()
+            if ratio >= cutoff:
+                yield key, ratio
+
+    def scores(self, query: str) -> dict[str, float]:
+        """Each matching entity's best score: 4 exact, 3 prefix, 2 contains, 1 description, else the ratio."""
+        scores: dict[str, float] = {}
+
+        def give(ids: Iterable[str], score: float) -> None:
+            for entity_id in ids:
+                if scores.get(entity_id, 0.0) < score:
+                    scores[entity_id] = score
+
+        first = bisect.bisect_left(self.keys, query)
+        for position in range(first, len(self.keys)):
+            key = self.keys[position]
+            if not key.startswith(query):
+                break
+            give(self.ids[position], 4.0 if key == query else 3.0)
+        for position in self._containing(query, self.keys, self.key_grams):
+            give(self.ids[position], 2.0)
+        for position in self._containing(query, self.descriptions, self.description_grams):
+            give((self.entity_ids[position],), 1.0)
+        for key, ratio in self.near(query, 0.75):
+            give(self._ids_of(key), ratio)
+        return scores
+
+    def _ids_of(self, key: str) -> tuple[str, ...]:
+        return self.ids[bisect.bisect_left(self.keys, key)]
+
+
 class _Index:
     """Every way to name an entity, and the facts by endpoint; built once per dataset."""
 
     def __init__(self, dataset: Dataset) -> None:
         self.labels: dict[str, set[str]] = defaultdict(set)
         self.display: dict[str, str] = {}
-        self.codes: list[tuple[Code, str]] = []
+        # Exact external codes by their compared form; ranges by the category both ends share
+        # (a code is looked for only among its own category's ranges), or in `wide_ranges`.
+        self.exact_codes: dict[str, set[str]] = defaultdict(set)
+        self.ranges: dict[str, list[tuple[Code, str]]] = defaultdict(list)
+        self.wide_ranges: list[tuple[Code, str]] = []
+        kinds: dict[Kind, list[Entity]] = defaultdict(list)
         for entity in dataset.entities.values():
+            kinds[entity.kind].append(entity)
             for label in entity.labels:
                 key = normalize(label)
                 self.labels[key].add(entity.id)
                 self.display.setdefault(key, label)
             for code in entity.codes:
-                self.codes.append((code, entity.id))
+                self._add_code(code, entity.id)
             if isinstance(entity, BillingCode):
                 key = normalize(entity.code)
                 self.labels[key].add(entity.id)
                 self.display.setdefault(key, entity.code)
-        self.outgoing: dict[tuple[str, Relation], list[Fact]] = defaultdict(list)
-        self.incoming: dict[tuple[str, Relation], list[Fact]] = defaultdict(list)
+        self.by_kind = {kind: tuple(sorted(found, key=lambda e: e.id)) for kind, found in kinds.items()}
+        self.everything = tuple(sorted(dataset.entities.values(), key=lambda e: e.id))
+        self.groups = frozenset(
+            e.id for e in self.by_kind.get(Kind.PROFESSION, ()) if isinstance(e, Profession) and e.group
+        )
+        outgoing: dict[tuple[str, Relation], list[Fact]] = defaultdict(list)
+        incoming: dict[tuple[str, Relation], list[Fact]] = defaultdict(list)
         for fact in dataset.facts.values():
-            self.outgoing[fact.subject, fact.relation].append(fact)
-            self.incoming[fact.object, fact.relation].append(fact)
+            outgoing[fact.subject, fact.relation].append(fact)
+            incoming[fact.object, fact.relation].append(fact)
+        self.outgoing = {key: tuple(facts) for key, facts in outgoing.items()}
+        self.incoming = {key: tuple(facts) for key, facts in incoming.items()}
+        # The endpoints with a fact that holds only somewhere, for some payer or for a while:
+        # only these are filtered per view, everything else is used as it is.
+        self.qualified = frozenset(
+            key
+            for table in (self.outgoing, self.incoming)
+            for key, facts in table.items()
+            if any(f.jurisdictions is not None or f.payers is not None or f.valid_from or f.valid_until for f in facts)
+        )
+        self._lock = threading.Lock()
+        self._finder: _Finder | None = None
+        self._graph: nx.MultiDiGraph | None = None
+        self._dataset = dataset
+
+    def _add_code(self, code: Code, entity_id: str) -> None:
+        if not code.is_range:
+            self.exact_codes[_code_key(code.value)].add(entity_id)
+            return
+        low, high = code.range_keys
+        if low[:3] == high[:3]:
+            self.ranges[low[:3]].append((code, entity_id))
+        else:
+            self.wide_ranges.append((code, entity_id))
+
+    def coded(self, text: str) -> set[str]:
+        """The entities with a code that is ``text`` or a range that holds it."""
+        key = _code_key(text)
+        found = set(self.exact_codes.get(key, ()))
+        for code, entity_id in (*self.ranges.get(key[:3], ()), *self.wide_ranges):
+            if code.matches(text):
+                found.add(entity_id)
+        return found
+
+    @property
+    def finder(self) -> _Finder:
+        if self._finder is None:
+            with self._lock:
+                if self._finder is None:
+                    self._finder = _Finder(self.labels, self._dataset.entities)
+        return self._finder
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        if self._graph is None:
+            with self._lock:
+                if self._graph is None:
+                    from . import graph  # networkx is imported only by those who read the graph
+
+                    self._graph = graph.build(self.everything, self._dataset.facts.values())
+        return self._graph
+
+
+def _whole(value: Any, name: str) -> int:
+    """``value`` as an int: any whole-number type (numpy's too), but not bools or floats."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {_shown(value)}") from None
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {_shown(value)}")
+    return value
+
+
+def _choice(value: Any, enum: type[Kind] | type[Relation], name: str) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        valid = ", ".join(repr(member.value) for member in enum)
+        raise ValueError(f"{name} must be one of {valid}, got {_shown(value)}") from None
+
+
+def _text(value: Any, name: str, expected: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be {expected}, got {type(value).__name__} {_shown(value)}")
+    return value
+
+
+#: A view's caches for one dated context: the facts that hold at each endpoint, and the
+#: ``is_a`` closures (upward or downward) from each node, each with its chains of facts.
+_ViewCache = tuple[
+    Context | None,
+    dict[tuple[bool, str, Relation], tuple[Fact, ...]],
+    dict[tuple[bool, str], Mapping[str, tuple[Fact, ...]]],
+]
 
 
 class Taxonomy:
@@ -150,13 +380,30 @@ class Taxonomy:
     'Licensed clinical social worker'
     """
 
+    # No public attribute and no __dict__: a view cannot be changed once made.
+    __slots__ = ("_adjacency", "_context", "_data", "_index", "_memo", "_today")
+
     def __init__(self, dataset: Dataset, context: Context | None = None, *, _index: _Index | None = None) -> None:
         self._data = dataset
         self._index = _index or _Index(dataset)
-        self.context = context or Context()
+        self._context = context or Context()
         # Answers that several questions reuse, computed once per view (a view never changes).
         self._memo: dict[str, object] = {}
-        self._today: tuple[float, Context] = (0.0, self.context)
+        self._today: tuple[float, Context] = (0.0, self._context)
+        # The facts at each endpoint that hold in this view, filtered on first use, for one dated context.
+        self._adjacency: _ViewCache = (None, {}, {})
+
+    @property
+    def context(self) -> Context:
+        """Where, for whom and when this view's questions are asked (read-only).
+
+        >>> import mhtaxonomy as mht
+        >>> mht.load().context = None
+        Traceback (most recent call last):
+        ...
+        AttributeError: property 'context' of 'Taxonomy' object has no setter
+        """
+        return self._context
 
     # -- the dataset -------------------------------------------------------
 
@@ -175,22 +422,19 @@ class Taxonomy:
         """The frozen graph: one node per entity, one edge per fact.
 
         Nodes carry ``kind`` and ``entity``; edges are keyed by fact id and carry
-        ``relation`` and ``fact``. In a view, only the facts that hold in its
-        context are edges.
+        ``relation`` and ``fact``; node, edge and graph data are read-only. In a
+        view, only the facts that hold in its context are edges. Built (and
+        networkx imported) the first time it is read.
         """
+        from . import graph
+
         context = self._dated()
         key = f"graph:{context.on}"
-        if key not in self._memo:
-            whole = self._data.graph
-            if all(fact.holds_in(context) for fact in self._data.facts.values()):
-                self._memo[key] = whole
-            else:
-                self._memo[key] = nx.subgraph_view(
-                    whole, filter_edge=lambda u, v, k: whole.edges[u, v, k]["fact"].holds_in(context)
-                )
-        graph = self._memo[key]
-        assert isinstance(graph, nx.MultiDiGraph)
-        return graph
+        found = self._memo.get(key)
+        if found is None:
+            holding = frozenset(fact.id for fact in self._data.facts.values() if fact.holds_in(context))
+            found = self._memo[key] = graph.view(self._index.graph, holding)
+        return found  # type: ignore[return-value]
 
     def entities(self, kind: Kind | str | None = None) -> list[Entity]:
         """Every entity, or those of one kind, sorted by id.
@@ -199,11 +443,9 @@ class Taxonomy:
         >>> "medicare" in [e.id for e in mht.load().entities("payer")]
         True
         """
-        wanted = Kind(kind) if kind is not None else None
-        return sorted(
-            (e for e in self._data.entities.values() if wanted is None or e.kind is wanted),
-            key=lambda e: e.id,
-        )
+        if kind is None:
+            return list(self._index.everything)
+        return list(self._index.by_kind.get(_choice(kind, Kind, "kind"), ()))
 
     def sources(self) -> list[Source]:
         """Every source the data cite, sorted by id."""
@@ -214,10 +456,11 @@ class Taxonomy:
 
         Raises :class:`UnknownEntityError` if there is none.
         """
+        _text(source_id, "source_id", "a source id (a string)")
         try:
             return self._data.sources[source_id]
         except KeyError:
-            close = difflib.get_close_matches(source_id, list(self._data.sources), n=5)
+            close = difflib.get_close_matches(source_id[:MAX_SEARCH_TEXT], list(self._data.sources), n=5)
             raise UnknownEntityError(source_id, close, "source") from None
 
     def facts(
@@ -234,7 +477,7 @@ class Taxonomy:
         >>> all(f.relation == "holds" for f in mht.load().facts("lcsw", "holds"))
         True
         """
-        rel = Relation(relation) if relation is not None else None
+        rel = _choice(relation, Relation, "relation") if relation is not None else None
         subject_id = self.get(subject).id if subject is not None else None
         object_id = self.get(object).id if object is not None else None
         if subject_id is not None and rel is not None:
@@ -257,11 +500,16 @@ class Taxonomy:
         )
 
     def fact(self, fact_id: str) -> Fact:
-        """The fact with this id, whether or not it holds in this view."""
+        """The fact with this id, whether or not it holds in this view.
+
+        Raises :class:`UnknownEntityError` (with close ids) if there is none,
+        ``TypeError`` if ``fact_id`` is not a string.
+        """
+        _text(fact_id, "fact_id", "a fact id (a string)")
         try:
             return self._data.facts[fact_id]
         except KeyError:
-            close = difflib.get_close_matches(fact_id, list(self._data.facts), n=5)
+            close = difflib.get_close_matches(fact_id[:MAX_SEARCH_TEXT], list(self._data.facts), n=5)
             raise UnknownEntityError(fact_id, close, "fact") from None
 
     # -- traversal primitives used by the queries ---------------------------
@@ -278,13 +526,45 @@ class Taxonomy:
             self._today = (midnight.timestamp(), context)
         return context
 
-    def _out(self, node: str, relation: Relation) -> list[Fact]:
-        context = self._dated()
-        return [f for f in self._index.outgoing.get((node, relation), ()) if f.holds_in(context)]
+    def _here(self, outgoing: bool, node: str, relation: Relation) -> tuple[Fact, ...]:
+        """The facts from (or to) ``node`` that hold in this view, filtered once per view and day."""
+        key = (node, relation)
+        facts = (self._index.outgoing if outgoing else self._index.incoming).get(key, ())
+        if key not in self._index.qualified:
+            return facts
+        cache = self._caches()[1]
+        found = cache.get((outgoing, node, relation))
+        if found is None:
+            context = self._dated()
+            found = cache[outgoing, node, relation] = tuple(f for f in facts if f.holds_in(context))
+        return found
 
-    def _in(self, node: str, relation: Relation) -> list[Fact]:
+    def _caches(self) -> _ViewCache:
         context = self._dated()
-        return [f for f in self._index.incoming.get((node, relation), ()) if f.holds_in(context)]
+        caches = self._adjacency
+        if caches[0] is not context:  # the first question, or a new day
+            caches = self._adjacency = (context, {}, {})
+        return caches
+
+    def _closure(
+        self, upward: bool, node: str, walk: Callable[[], Mapping[str, tuple[Fact, ...]]]
+    ) -> Mapping[str, tuple[Fact, ...]]:
+        """``walk()``'s answer for ``node``, computed once per view and day (callers must not change it)."""
+        cache = self._caches()[2]
+        found = cache.get((upward, node))
+        if found is None:
+            found = cache[upward, node] = walk()
+        return found
+
+    def _out(self, node: str, relation: Relation) -> tuple[Fact, ...]:
+        return self._here(True, node, relation)
+
+    def _in(self, node: str, relation: Relation) -> tuple[Fact, ...]:
+        return self._here(False, node, relation)
+
+    def _groups(self) -> frozenset[str]:
+        """The ids of the professions that are groups."""
+        return self._index.groups
 
     def _out_anywhere(self, node: str, relation: Relation) -> tuple[Fact, ...]:
         """Facts from ``node`` whatever their places and dates (to tell "not here" from "nowhere")."""
@@ -337,7 +617,7 @@ class Taxonomy:
                 raise UnknownEntityError(ref.id, [], "entity record")
             return ref
         if not isinstance(ref, str):
-            raise TypeError(f"expected an entity or a string, got {type(ref).__name__}")
+            raise TypeError(f"expected an entity or a string (an id, name or code), got {type(ref).__name__} {_shown(ref)}")
         text = ref.strip()
         if text in self._data.entities:
             return self._data.entities[text]
@@ -350,9 +630,7 @@ class Taxonomy:
 
     def _candidates(self, text: str) -> list[Entity]:
         """Every entity whose label is ``text``, or failing that whose codes match it."""
-        ids = set(self._index.labels.get(normalize(text), ()))
-        if not ids:
-            ids = {entity_id for code, entity_id in self._index.codes if code.matches(text)}
+        ids = self._index.labels.get(normalize(text)) or self._index.coded(text)
         return sorted((self._data.entities[i] for i in ids), key=lambda e: e.id)
 
     def _one(self, ref: str, candidates: Sequence[Entity], kind: Kind | None = None) -> Entity:
@@ -369,50 +647,60 @@ class Taxonomy:
         return entity
 
     def _suggest(self, text: str, kind: Kind | None = None) -> list[str]:
-        keys = [
-            key
-            for key, ids in self._index.labels.items()
-            if kind is None or any(self._data.entities[i].kind is kind for i in ids)
+        """Up to five labels spelled like ``text`` (none for text longer than any search)."""
+        query = normalize(text)
+        if not query or len(query) > MAX_SEARCH_TEXT:
+            return []
+        close = [
+            (ratio, key)
+            for key, ratio in self._index.finder.near(query, 0.6)
+            if kind is None or any(self._data.entities[i].kind is kind for i in self._index.labels[key])
         ]
-        close = difflib.get_close_matches(normalize(text), keys, n=5, cutoff=0.6)
-        return [self._index.display[key] for key in close]
+        return [self._index.display[key] for _, key in heapq.nlargest(5, close)]
 
     def search(self, text: str, limit: int = 10) -> list[Entity]:
         """Entities whose names match ``text``, best first.
 
         Exact names rank first, then names that start with ``text``, names that
-        contain it, descriptions that contain it, and finally near spellings.
+        contain it, descriptions that contain it, and finally near spellings
+        (names sharing a run of three letters with ``text`` whose difflib
+        similarity ratio is at least 0.75).
 
+        Cost: ``text`` is at most :data:`MAX_SEARCH_TEXT` characters; a search
+        costs the length of ``text`` plus the index entries of its three-letter
+        runs, never a comparison with every name (texts under three characters
+        are compared with every name: a comparison of at most two characters).
+
+        Raises
+        ------
+        TypeError
+            If ``text`` is not a string or ``limit`` not a whole number.
+        ValueError
+            If ``text`` is empty or longer than :data:`MAX_SEARCH_TEXT`, or ``limit`` is below 1.
+
+        Examples
+        --------
         >>> import mhtaxonomy as mht
         >>> mht.load().search("exposure therapy")[0].id
         'exposure-therapy'
+        >>> mht.load().search("x", limit=2.5)
+        Traceback (most recent call last):
+        ...
+        TypeError: limit must be a whole number, got float 2.5
         """
+        _text(text, "search text", "a string")
+        limit = _whole(limit, "limit")
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}")
+        if len(text) > MAX_SEARCH_TEXT:
+            raise ValueError(f"search text is at most {MAX_SEARCH_TEXT} characters, got {len(text)}")
         query = normalize(text)
         if not query:
             raise ValueError("search needs some text")
-        scores: dict[str, float] = {}
-        for key, ids in self._index.labels.items():
-            if key == query:
-                score = 4.0
-            elif key.startswith(query):
-                score = 3.0
-            elif query in key:
-                score = 2.0
-            else:
-                ratio = difflib.SequenceMatcher(None, query, key).ratio()
-                score = ratio if ratio >= 0.75 else 0.0
-            for entity_id in ids:
-                scores[entity_id] = max(scores.get(entity_id, 0.0), score)
-        for entity in self._data.entities.values():
-            if scores.get(entity.id, 0.0) < 1.0 and query in normalize(entity.description):
-                scores[entity.id] = 1.0
-        ranked = sorted(
-            (entity_id for entity_id, score in scores.items() if score > 0),
-            key=lambda i: (-scores[i], self._data.entities[i].name.casefold(), i),
-        )
-        return [self._data.entities[i] for i in ranked[:limit]]
+        scores = self._index.finder.scores(query)
+        entities = self._data.entities
+        ranked = heapq.nsmallest(limit, scores, key=lambda i: (-scores[i], entities[i].name.casefold(), i))
+        return [entities[i] for i in ranked]
 
     # -- views ---------------------------------------------------------------
 
@@ -443,7 +731,7 @@ class Taxonomy:
         >>> view.context.payer, view.context.on.isoformat()
         ('medicare', '2023-06-01')
         """
-        context = self.context
+        context = self._context
         if jurisdiction is not None:
             context = attrs.evolve(context, jurisdiction=self._resolve_kind(jurisdiction, Kind.JURISDICTION).id)
         if payer is not None:
@@ -454,6 +742,11 @@ class Taxonomy:
 
     def _resolve_kind(self, ref: Ref, kind: Kind) -> Entity:
         """Like :meth:`get`, where only entities of ``kind`` count ("MD": Maryland, not the degree)."""
+        name = str(kind)
+        if isinstance(ref, str) and not ref.strip():
+            raise ValueError(f"{name} is empty; leave it out (None) for any {name}")
+        if not isinstance(ref, str | Entity):
+            raise TypeError(f"{name} must be a {name} id, name or code, or its record, got {type(ref).__name__} {_shown(ref)}")
         if isinstance(ref, Entity):
             entity = self.get(ref)
             if entity.kind is not kind:
@@ -510,7 +803,7 @@ class Taxonomy:
         >>> "lcsw" in tax.who_can_provide("psychotherapy"), "life-coach" in tax.who_can_provide("psychotherapy")
         (True, False)
         """
-        return queries.who_can_provide(self, ref, independently=independently)
+        return queries.who_can_provide(self, ref, independently=_flag(independently, "independently"))
 
     def what_can_provide(self, ref: Ref, independently: bool = False) -> Answer:
         """The services a profession may provide; for a group, what all its members may.
@@ -519,7 +812,7 @@ class Taxonomy:
         >>> "prescribing" in mht.load().what_can_provide("psychiatrist")
         True
         """
-        return queries.what_can_provide(self, ref, independently=independently)
+        return queries.what_can_provide(self, ref, independently=_flag(independently, "independently"))
 
     def requires_diagnosis(self, ref: Ref) -> bool:
         """Whether a service, modality or billing code needs a diagnosed mental disorder.
@@ -686,12 +979,12 @@ def _as_date(value: dt.date | str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"on must be a date or an ISO date such as 2025-06-01, got {value!r}")
+    if not isinstance(value, str):
+        raise TypeError(f"on must be a date or an ISO date such as 2025-06-01, got {type(value).__name__} {_shown(value)}")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"on must be a real ISO date such as 2025-06-01, got {_shown(value)}") from None
 
 
 _lock = threading.Lock()

@@ -1,0 +1,142 @@
+"""Synthetic taxonomies ``factor`` times the shipped size, for the scale benchmarks.
+
+Copy ``k`` of every entity and fact is the shipped one under new ids
+(pseudo-words ending ``-x<k>``), with names, aliases, abbreviations and descriptions replaced by
+pseudo-words (so copies do not answer to the shipped names), billing and NUCC
+codes made unique per copy, and ICD-10-CM codes moved to a chapter letter the
+shipped data do not use (copies beyond the free letters carry no ICD-10-CM
+codes). Copies are disjoint from the shipped graph and from each other: a
+question about a shipped entity has the same answer at every size.
+
+Run ``python benchmarks/synthetic.py --memory 100`` to print the memory the
+x100 taxonomy takes (a separate process, so nothing else is counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import resource
+import string
+import sys
+from collections.abc import Mapping
+
+import attrs
+
+from mhtaxonomy.load import Dataset, read
+from mhtaxonomy.model import BillingCode, Code, Entity, Fact, Jurisdiction
+from mhtaxonomy.taxonomy import Taxonomy
+
+__all__ = ["scaled"]
+
+_CONSONANTS = "bdgklmnprstvz"
+_VOWELS = "aiou"
+
+
+def _pseudo(text: str, copy: int) -> str:
+    """A pronounceable stand-in for ``text``: one pseudo-word per word, stable for (text, copy)."""
+    words = []
+    for position, word in enumerate(text.split()):
+        digest = hashlib.blake2b(f"{copy}:{position}:{word}".encode(), digest_size=16).digest()
+        syllables = max(3, (len(word) + 1) // 2)
+        words.append("".join(_CONSONANTS[b % 13] + _VOWELS[(b >> 4) % 4] for b in digest[:syllables]))
+    return " ".join(words) or "zu"
+
+
+def _id(entity_id: str, copy: int) -> str:
+    """The copy's id: pseudo-words too, since ids are names a search finds."""
+    return f"{_pseudo(entity_id.replace('-', ' '), copy).replace(' ', '-')}-x{copy}"
+
+
+def _codes(entity: Entity, copy: int, free_letters: str) -> tuple[Code, ...]:
+    found = []
+    for code in entity.codes:
+        if code.system.upper().startswith("ICD"):
+            if copy > len(free_letters):
+                continue
+            letter = free_letters[copy - 1]
+            value = "-".join(letter + end[1:] for end in code.value.split("-"))
+        else:
+            value = f"{copy:03d}{code.value[3:]}"
+        found.append(attrs.evolve(code, value=value))
+    return tuple(found)
+
+
+def _entity(entity: Entity, copy: int, free_letters: str) -> Entity:
+    changes: dict[str, object] = {
+        "id": _id(entity.id, copy),
+        "name": _pseudo(entity.name, copy),
+        "aliases": tuple(_pseudo(a, copy) for a in entity.aliases),
+        "abbreviations": tuple(_pseudo(a, copy).replace(" ", "") for a in entity.abbreviations),
+        "description": _pseudo(entity.description, copy),
+        "codes": _codes(entity, copy, free_letters),
+    }
+    if isinstance(entity, BillingCode):
+        changes["code"] = f"S{copy:03d}{entity.code}"
+    if isinstance(entity, Jurisdiction) and entity.usps:
+        changes["usps"] = None
+    return attrs.evolve(entity, **changes)
+
+
+def _fact(fact: Fact, copy: int) -> Fact:
+    def moved(ids: frozenset[str] | None) -> frozenset[str] | None:
+        return None if ids is None else frozenset(_id(i, copy) for i in ids)
+
+    return attrs.evolve(
+        fact,
+        id=f"{fact.id}.x{copy}",
+        subject=_id(fact.subject, copy),
+        object=_id(fact.object, copy),
+        jurisdictions=moved(fact.jurisdictions),
+        payers=moved(fact.payers),
+        reason=_id(fact.reason, copy) if fact.reason else None,
+    )
+
+
+def scaled(base: Dataset, factor: int) -> Dataset:
+    """``base`` and ``factor - 1`` disjoint synthetic copies of it, as one dataset."""
+    used = {c.value[0].upper() for e in base.entities.values() for c in e.codes if c.system.upper().startswith("ICD")}
+    free_letters = "".join(letter for letter in string.ascii_uppercase if letter not in used and letter != "U")
+    entities: dict[str, Entity] = dict(base.entities)
+    facts: dict[str, Fact] = dict(base.facts)
+    origins: dict[str, str] = dict(base.origins)
+    for copy in range(1, factor):
+        for entity in base.entities.values():
+            twin = _entity(entity, copy, free_letters)
+            entities[twin.id] = twin
+            origins[twin.id] = "synthetic"
+        for fact in base.facts.values():
+            twin_fact = _fact(fact, copy)
+            facts[twin_fact.id] = twin_fact
+            origins[twin_fact.id] = "synthetic"
+    return attrs.evolve(base, entities=entities, facts=facts, origins=origins)
+
+
+def _resident() -> int:
+    """This process's resident memory now, in bytes (Linux)."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * resource.getpagesize()
+
+
+def _memory(factor: int) -> Mapping[str, float]:
+    before = _resident()
+    dataset = scaled(read(), factor)
+    tax = Taxonomy(dataset)
+    tax.search("exposure therapy")  # the search index too
+    tax.where(on="2025-06-01").who_can_provide("psychotherapy")
+    after = _resident()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"factor": factor, "facts": len(dataset.facts), "peak_bytes": peak, "taxonomy_bytes": after - before}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--memory", type=int, metavar="FACTOR", required=True, help="print the memory at this size")
+    args = parser.parse_args(argv)
+    print(json.dumps(_memory(args.memory)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

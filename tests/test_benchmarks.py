@@ -1,0 +1,21 @@
+"""``benchmarks/run.py --quick`` runs, and every peer it has gives exactly the library's answers.
+
+No timing is asserted: speed is measured by running the benchmark, never by a test.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+
+
+def test_quick_benchmark_runs_and_peers_agree_with_the_library() -> None:
+    done = subprocess.run([sys.executable, str(RUN), "--quick"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "DIFFERS" not in done.stdout
+    assert done.stdout.count("answer matches the library") >= 3  # SQLite at least: it is in the standard library
+    for goal in ("import attrs, cattrs", "fastest peer", "x3 / x1", "search on the shipped data", "peak resident memory"):
+        assert goal in done.stdout
