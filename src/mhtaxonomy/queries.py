@@ -649,10 +649,9 @@ def what_requires_diagnosis(tax: Taxonomy) -> Answer:
     """
     key = f"what_requires_diagnosis:{tax.context.date}"
     cached = tax._memo.get(key)
-    if not isinstance(cached, dict):
-        cached = tax._memo[key] = _requiring_diagnosis(tax)
-    # A new answer each time from the kept paths, so no caller can change another's answer.
-    return Answer(tax, "what requires a diagnosis of a mental disorder", cached)
+    if not isinstance(cached, Answer):  # answers are immutable, so one is shared by every caller
+        cached = tax._memo[key] = Answer(tax, "what requires a diagnosis of a mental disorder", _requiring_diagnosis(tax))
+    return cached
 
 
 def _requiring_diagnosis(tax: Taxonomy) -> dict[str, Path]:
