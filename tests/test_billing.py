@@ -567,3 +567,56 @@ def test_cli_bad_code_input_is_one_line(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["code", "30", "--service", "family psychotherapy"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("mhtaxonomy: error:") and err.count("\n") == 1
+
+
+# -- regressions from the data audit (issue 9, item 9) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "psychologist", ["counseling-psychologist", "health-service-psychologist", "clinical-child-adolescent-psychologist"]
+)
+def test_regression_counseling_psychologist_bills_90837_under_medicare(psychologist: str) -> None:
+    assert psychologist in MEDICARE_2025.who_can_bill("90837")
+    assert MEDICARE_2025.check_claim(["90837"], profession=psychologist, minutes=55, diagnosis="F43.10").ok
+    recognition = [f for f in MEDICARE_2025.who_can_bill("90837").why(psychologist) if f.relation == "recognizes"]
+    assert recognition and "CFR-410.71" in recognition[0].sources
+
+
+def test_regression_cns_bills_99213_under_medicare() -> None:
+    assert "pmh-clinical-nurse-specialist" in MEDICARE_2025.who_can_bill("99213")
+    assert MEDICARE_2025.check_claim(["99213"], profession="pmh-clinical-nurse-specialist", diagnosis="F32.1").ok
+    for code in ("99202", "99213", "99215"):
+        billed = {fact.object for fact in TAX.facts(code, "bills")}
+        assert billed == {"evaluation-and-management"}, "an E/M code must not demand medication management"
+
+
+def test_regression_h0032_is_billable_to_medicaid() -> None:
+    medicaid = TAX.where(payer="Medicaid", on="2025-06-01")
+    billers = medicaid.who_can_bill("H0032")
+    assert {"lcsw", "lpc", "lmft", "psychologist"} <= billers.ids
+    assert "PABAU-H0032" in {s for f in billers.why("lcsw") for s in f.sources}
+    assert not medicaid.check_claim(["H0032"], profession="case-manager", diagnosis="F32.1").ok
+
+
+def test_regression_addiction_counselor_billing_matches_mhc_rules_under_medicare() -> None:
+    # Medicare enrols only the addiction counselors who meet every MHC rule, and enrols them as MHCs:
+    # the profession as such is not recognized, so it bills neither code, and MHCs bill both.
+    for code in ("90791", "90837"):
+        billers = MEDICARE_2025.who_can_bill(code).ids
+        assert "lpc" in billers
+        assert "addiction-counselor" not in billers
+    assert not TAX.facts("medicare", "recognizes", "addiction-counselor")
+    (lpc,) = MEDICARE_2025.facts("medicare", "recognizes", "lpc")
+    assert lpc.note and "addiction counselors" in lpc.note.lower() and "3,000 hours" in lpc.note
+
+
+def test_regression_em_times_are_thresholds_since_cpt_2024() -> None:
+    for ref, threshold in {"99202": 15, "99203": 30, "99204": 45, "99212": 10, "99213": 20, "99214": 30}.items():
+        em = code(ref)
+        assert em.min_minutes == threshold and em.max_minutes is None
+        assert "AAPC-EM2024" in em.sources and "meet or exceed" in em.description
+
+
+def test_regression_em_session_length_is_a_threshold_not_a_window() -> None:
+    with pytest.raises(ValueError, match=r"meeting or exceeding its threshold .*99213 20\+"):
+        TAX.codes_for_session(25, "evaluation and management")

@@ -309,5 +309,12 @@ def test_coaching_credentials_are_voluntary_and_count_hours(tax: mht.Taxonomy) -
         assert isinstance(credential, mht.Credential)
         assert "coach-training" in tax.broader(credential)
         hours[level] = credential.hours
-    assert hours == {"icf-acc": 100, "icf-pcc": 750, "icf-mcc": 2500}
+    assert hours == {"icf-acc": 100, "icf-pcc": 500, "icf-mcc": 2500}
     assert {f.object for f in tax.facts("life-coach", "holds")} == {"coach-training"}
+
+
+def test_regression_icf_pcc_needs_500_hours_not_750(tax: mht.Taxonomy) -> None:
+    pcc = tax.get("icf-pcc")
+    assert isinstance(pcc, mht.Credential)
+    assert pcc.hours == 500
+    assert "750" not in pcc.description and "ICF-PCC" in pcc.sources

@@ -426,7 +426,8 @@ def codes_for_session(
         If ``minutes`` is not a whole number.
     ValueError
         If ``minutes`` is negative; if the service's codes are not chosen by
-        time (group psychotherapy); if codes that differ in something other
+        time (group psychotherapy) or are E/M visits (chosen by medical
+        decision making or a total-time threshold); if codes that differ in something other
         than time fit (family psychotherapy with or without the patient: ask
         for the narrower service); if no E/M add-on bills the service.
     UnknownEntityError, WrongKindError
@@ -451,6 +452,16 @@ def codes_for_session(
     if billing and not any(not c.add_on and c.min_minutes is not None for c in billing):
         listed = ", ".join(c.code for c in billing if not c.add_on)
         raise ValueError(f"{entity.name} is not billed by time: its codes ({listed}) are billed per {billing[0].per}")
+    visits = [c for c in billing if not c.add_on and c.per == "visit" and c.min_minutes is not None]
+    if visits:
+        # Since CPT 2024 an E/M visit's minutes are a threshold met or exceeded, and the level may
+        # instead follow medical decision making; new and established patients have their own codes.
+        thresholds = ", ".join(f"{c.code} {c.min_minutes}+" for c in visits)
+        raise ValueError(
+            f"{entity.name} is not chosen by session length alone: each level is chosen by medical decision "
+            f"making or by total time meeting or exceeding its threshold ({thresholds} minutes), "
+            "with separate codes for new and established patients"
+        )
     usable = [code for code in billing if _in_force(code, tax.context.date) and _coverage(tax, code)[0]]
     timed = [code for code in usable if not code.add_on and code.min_minutes is not None]
     if not timed:
