@@ -620,3 +620,36 @@ def test_regression_em_times_are_thresholds_since_cpt_2024() -> None:
 def test_regression_em_session_length_is_a_threshold_not_a_window() -> None:
     with pytest.raises(ValueError, match=r"meeting or exceeding its threshold .*99213 20\+"):
         TAX.codes_for_session(25, "evaluation and management")
+
+
+@pytest.mark.parametrize("pair", [["90834", "90837"], ["90832", "90834"], ["90837", "90832"]])
+def test_regression_check_claim_refuses_two_standalone_psychotherapy_codes(pair: list[str]) -> None:
+    check = TAX.check_claim(pair, profession="LCSW", diagnosis="F32.1")
+    assert not check.ok
+    (problem,) = check.problems
+    assert set(problem.codes) == set(pair) and "NCCI-PT" in problem.sources
+
+
+@pytest.mark.parametrize("diagnosis", ["F99.99", "F00.0", "f32.99"])
+def test_regression_check_claim_refuses_codes_not_in_icd_10_cm(diagnosis: str) -> None:
+    check = TAX.check_claim(["90834"], profession="LCSW", minutes=45, diagnosis=diagnosis)
+    assert [p.message for p in check.problems] == [f"{diagnosis.upper()} is not an ICD-10-CM code"]
+    assert check.problems[0].sources == ("ICD",)
+
+
+def test_regression_check_claim_refuses_a_non_billable_icd_10_cm_category() -> None:
+    check = TAX.check_claim(["90834"], profession="LCSW", minutes=45, diagnosis="F43")
+    assert not check.ok and "category" in check.problems[0].message
+
+
+def test_regression_check_claim_accepts_real_icd_10_cm_codes_the_data_do_not_hold() -> None:
+    assert TAX.check_claim(["90834"], profession="LCSW", minutes=45, diagnosis="F40.240").ok
+    assert not TAX.check_claim(["90834"], profession="LCSW", minutes=45, diagnosis="S72.001A").ok
+
+
+def test_regression_missing_icd_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "simple_icd_10_cm", None)
+    with pytest.raises(ImportError, match=r'pip install "mhtaxonomy\[icd\]"'):
+        TAX.check_claim(["90834"], profession="LCSW", minutes=45, diagnosis="F40.240")

@@ -526,7 +526,8 @@ def check_claim(
     - a profession that may not bill a code under the view's payer and date
       (see :func:`who_can_bill`), with the reason;
     - a code that needs a diagnosed mental disorder when ``diagnosis`` is
-      missing or is not a mental disorder;
+      missing or is not a mental disorder, and a diagnosis code that is not a
+      billable ICD-10-CM code;
     - ``minutes`` outside a timed code's window, or the wrong number of
       add-on units for them. E/M visits (``per = "visit"``) are chosen by
       medical decision making or total time, so ``minutes`` is not checked
@@ -544,7 +545,10 @@ def check_claim(
         care-management time for the monthly codes.
     diagnosis:
         A condition (name, id or ICD-10-CM code). An ICD-10-CM code the data
-        do not hold is accepted by its shape; an F-code is a mental disorder.
+        do not hold is checked against the ICD-10-CM code set (the optional
+        ``icd`` extra, simple-icd-10-cm): a code that does not exist, or a
+        category that is not billable, is a problem; an F-code is a mental
+        disorder.
 
     Returns
     -------
@@ -557,6 +561,9 @@ def check_claim(
         For a code, profession or diagnosis that names nothing or the wrong kind.
     ValueError
         For an empty claim, a group of professions or negative minutes.
+    ImportError
+        For a diagnosis code the data do not hold when simple-icd-10-cm
+        (``pip install "mhtaxonomy[icd]"``) is not installed.
 
     Examples
     --------
@@ -791,10 +798,6 @@ def _service_gap(tax: Taxonomy, who: Profession, bill: Fact, supervised_ok: bool
 def _diagnosis_problems(tax: Taxonomy, codes: list[BillingCode], diagnosis: Ref | None) -> list[Problem]:
     needing = queries.what_requires_diagnosis(tax)
     relevant = [code for code in codes if code.id in needing.ids]
-    if not relevant:
-        if diagnosis is not None:
-            _read_diagnosis(tax, diagnosis)  # a bad argument is an error even when nothing needs it
-        return []
     if diagnosis is None:
         return [
             Problem(
@@ -804,7 +807,10 @@ def _diagnosis_problems(tax: Taxonomy, codes: list[BillingCode], diagnosis: Ref 
             )
             for code in relevant
         ]
-    mental, label = _read_diagnosis(tax, diagnosis)
+    # A bad diagnosis is an error even when no code needs one.
+    mental, label, invalid = _read_diagnosis(tax, diagnosis)
+    if invalid is not None:
+        return [Problem(message=invalid, codes=tuple(code.code for code in codes), cited=("ICD",))]
     if mental:
         return []
     return [
@@ -818,8 +824,8 @@ def _diagnosis_problems(tax: Taxonomy, codes: list[BillingCode], diagnosis: Ref 
     ]
 
 
-def _read_diagnosis(tax: Taxonomy, diagnosis: Ref) -> tuple[bool, str]:
-    """Whether ``diagnosis`` is a mental disorder, and how to name it."""
+def _read_diagnosis(tax: Taxonomy, diagnosis: Ref) -> tuple[bool, str, str | None]:
+    """Whether ``diagnosis`` is a mental disorder, how to name it, and why it is no valid code (if it is not)."""
     if isinstance(diagnosis, str):
         text = diagnosis.strip()
         try:
@@ -827,13 +833,30 @@ def _read_diagnosis(tax: Taxonomy, diagnosis: Ref) -> tuple[bool, str]:
         except KeyError as error:
             if not hasattr(error, "suggestions") or not _ICD_10_CM.match(text):
                 raise
-            return text.upper().startswith("F"), text.upper()
+            code = text.upper()
+            return code.startswith("F"), code, _icd_10_cm_problem(code)
     else:
         entity = tax.get(diagnosis)
     tax._get_kind(entity, Kind.CONDITION, question="check_claim's diagnosis")
     icd = [code for code in entity.codes if code.system.casefold() == "icd-10-cm"]
     mental = not icd or any(code.value.upper().startswith("F") for code in icd)
-    return mental, entity.name
+    return mental, entity.name, None
+
+
+def _icd_10_cm_problem(code: str) -> str | None:
+    """Why ``code`` cannot stand on a claim as a diagnosis, read from the ICD-10-CM code set, if it cannot."""
+    try:
+        import simple_icd_10_cm as icd  # the ICD-10-CM code set; imported only when a code needs checking
+    except ImportError as error:
+        raise ImportError(
+            f"checking the diagnosis code {code} against ICD-10-CM needs the simple-icd-10-cm package: "
+            'pip install "mhtaxonomy[icd]"'
+        ) from error
+    if not icd.is_valid_item(code):
+        return f"{code} is not an ICD-10-CM code"
+    if not icd.is_leaf(code):
+        return f"{code} is an ICD-10-CM category, not a billable code: a claim takes one of its most specific codes"
+    return None
 
 
 def _minutes_problems(tax: Taxonomy, codes: list[BillingCode], counts: Counter[str], minutes: int) -> list[Problem]:
