@@ -653,3 +653,63 @@ def test_regression_missing_icd_package_names_the_extra(monkeypatch: pytest.Monk
     monkeypatch.setitem(sys.modules, "simple_icd_10_cm", None)
     with pytest.raises(ImportError, match=r'pip install "mhtaxonomy\[icd\]"'):
         TAX.check_claim(["90834"], profession="LCSW", minutes=45, diagnosis="F40.240")
+
+
+# -- bounds and types (issue 9, items 3 and 5) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("minutes", [10**9, 10**13, mht.billing.MAX_SESSION_MINUTES + 1])
+def test_regression_codes_for_session_refuses_huge_minutes(minutes: int) -> None:
+    with pytest.raises(ValueError, match=r"at most 1440"):
+        TAX.codes_for_session(minutes, "crisis psychotherapy")
+
+
+def test_codes_for_session_answers_a_whole_day_in_a_few_dozen_codes() -> None:
+    codes = TAX.codes_for_session(mht.billing.MAX_SESSION_MINUTES, "crisis psychotherapy")
+    assert codes[0].code == "90839" and len(codes) == 1 + math.ceil((1440 - 74) / 30)
+
+
+def test_regression_check_claim_refuses_huge_minutes() -> None:
+    with pytest.raises(ValueError, match=r"at most 44640"):
+        TAX.check_claim(["90834"], profession="LCSW", minutes=10**13, diagnosis="F32.1")
+
+
+@pytest.mark.parametrize("minutes", [45.0, "45", None, [45]])
+def test_regression_codes_for_session_refuses_minutes_that_are_not_whole_numbers(minutes: object) -> None:
+    with pytest.raises(TypeError, match=r"minutes must be a whole number of minutes \(an int\), got "):
+        TAX.codes_for_session(minutes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("minutes", [45.5, "45"])
+def test_regression_check_claim_refuses_minutes_that_are_not_whole_numbers(minutes: object) -> None:
+    with pytest.raises(TypeError, match=r"minutes must be a whole number"):
+        TAX.check_claim(["90834"], profession="LCSW", minutes=minutes, diagnosis="F32.1")  # type: ignore[arg-type]
+
+
+def test_regression_numpy_integers_are_whole_minutes() -> None:
+    numpy = pytest.importorskip("numpy")
+    assert TAX.codes_for_session(numpy.int64(50)) == TAX.codes_for_session(50)
+    assert TAX.check_claim(["90834"], profession="LCSW", minutes=numpy.int32(45), diagnosis="F32.1").ok
+
+
+@pytest.mark.parametrize("flag", ["no", 0, None])
+def test_regression_with_em_must_be_a_bool(flag: object) -> None:
+    with pytest.raises(TypeError, match=r"with_em must be True or False"):
+        TAX.codes_for_session(50, with_em=flag)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("codes", [None, 90834, [None], ["90834", 90837]])
+def test_regression_check_claim_refuses_codes_of_the_wrong_type(codes: object) -> None:
+    with pytest.raises(TypeError, match=r"code"):
+        TAX.check_claim(codes, profession="LCSW")  # type: ignore[arg-type]
+
+
+@settings(max_examples=50)
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_any_integer_minutes_is_answered_or_refused_clearly(minutes: int) -> None:
+    try:
+        codes = TAX.codes_for_session(minutes, "crisis psychotherapy")
+    except ValueError as error:
+        assert "negative" in str(error) or "at most" in str(error)
+    else:
+        assert len(codes) <= 1 + mht.billing.MAX_SESSION_MINUTES // 30
