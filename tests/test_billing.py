@@ -567,3 +567,149 @@ def test_cli_bad_code_input_is_one_line(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["code", "30", "--service", "family psychotherapy"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("mhtaxonomy: error:") and err.count("\n") == 1
+
+
+# -- regressions from the data audit (issue 9, item 9) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "psychologist", ["counseling-psychologist", "health-service-psychologist", "clinical-child-adolescent-psychologist"]
+)
+def test_regression_counseling_psychologist_bills_90837_under_medicare(psychologist: str) -> None:
+    assert psychologist in MEDICARE_2025.who_can_bill("90837")
+    assert MEDICARE_2025.check_claim(["90837"], profession=psychologist, minutes=55, diagnosis="F43.10").ok
+    recognition = [f for f in MEDICARE_2025.who_can_bill("90837").why(psychologist) if f.relation == "recognizes"]
+    assert recognition and "CFR-410.71" in recognition[0].sources
+
+
+def test_regression_cns_bills_99213_under_medicare() -> None:
+    assert "pmh-clinical-nurse-specialist" in MEDICARE_2025.who_can_bill("99213")
+    assert MEDICARE_2025.check_claim(["99213"], profession="pmh-clinical-nurse-specialist", diagnosis="F32.1").ok
+    for code in ("99202", "99213", "99215"):
+        billed = {fact.object for fact in TAX.facts(code, "bills")}
+        assert billed == {"evaluation-and-management"}, "an E/M code must not demand medication management"
+
+
+def test_regression_h0032_is_billable_to_medicaid() -> None:
+    medicaid = TAX.where(payer="Medicaid", on="2025-06-01")
+    billers = medicaid.who_can_bill("H0032")
+    assert {"lcsw", "lpc", "lmft", "psychologist"} <= billers.ids
+    assert "PABAU-H0032" in {s for f in billers.why("lcsw") for s in f.sources}
+    assert not medicaid.check_claim(["H0032"], profession="case-manager", diagnosis="F32.1").ok
+
+
+def test_regression_addiction_counselor_billing_matches_mhc_rules_under_medicare() -> None:
+    # Medicare enrols only the addiction counselors who meet every MHC rule, and enrols them as MHCs:
+    # the profession as such is not recognized, so it bills neither code, and MHCs bill both.
+    for code in ("90791", "90837"):
+        billers = MEDICARE_2025.who_can_bill(code).ids
+        assert "lpc" in billers
+        assert "addiction-counselor" not in billers
+    assert not TAX.facts("medicare", "recognizes", "addiction-counselor")
+    (lpc,) = MEDICARE_2025.facts("medicare", "recognizes", "lpc")
+    assert lpc.note and "addiction counselors" in lpc.note.lower() and "3,000 hours" in lpc.note
+
+
+def test_regression_em_times_are_thresholds_since_cpt_2024() -> None:
+    for ref, threshold in {"99202": 15, "99203": 30, "99204": 45, "99212": 10, "99213": 20, "99214": 30}.items():
+        em = code(ref)
+        assert em.min_minutes == threshold and em.max_minutes is None
+        assert "AAPC-EM2024" in em.sources and "meet or exceed" in em.description
+
+
+def test_regression_em_session_length_is_a_threshold_not_a_window() -> None:
+    with pytest.raises(ValueError, match=r"meeting or exceeding its threshold .*99213 20\+"):
+        TAX.codes_for_session(25, "evaluation and management")
+
+
+@pytest.mark.parametrize("pair", [["90834", "90837"], ["90832", "90834"], ["90837", "90832"]])
+def test_regression_check_claim_refuses_two_standalone_psychotherapy_codes(pair: list[str]) -> None:
+    check = TAX.check_claim(pair, profession="LCSW", diagnosis="F32.1")
+    assert not check.ok
+    (problem,) = check.problems
+    assert set(problem.codes) == set(pair) and "NCCI-PT" in problem.sources
+
+
+@pytest.mark.parametrize("diagnosis", ["F99.99", "F00.0", "f32.99"])
+def test_regression_check_claim_refuses_codes_not_in_icd_10_cm(diagnosis: str) -> None:
+    check = TAX.check_claim(["90834"], profession="LCSW", minutes=45, diagnosis=diagnosis)
+    assert [p.message for p in check.problems] == [f"{diagnosis.upper()} is not an ICD-10-CM code"]
+    assert check.problems[0].sources == ("ICD",)
+
+
+def test_regression_check_claim_refuses_a_non_billable_icd_10_cm_category() -> None:
+    check = TAX.check_claim(["90834"], profession="LCSW", minutes=45, diagnosis="F43")
+    assert not check.ok and "category" in check.problems[0].message
+
+
+def test_regression_check_claim_accepts_real_icd_10_cm_codes_the_data_do_not_hold() -> None:
+    assert TAX.check_claim(["90834"], profession="LCSW", minutes=45, diagnosis="F40.240").ok
+    assert not TAX.check_claim(["90834"], profession="LCSW", minutes=45, diagnosis="S72.001A").ok
+
+
+def test_regression_missing_icd_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "simple_icd_10_cm", None)
+    with pytest.raises(ImportError, match=r'pip install "mhtaxonomy\[icd\]"'):
+        TAX.check_claim(["90834"], profession="LCSW", minutes=45, diagnosis="F40.240")
+
+
+# -- bounds and types (issue 9, items 3 and 5) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("minutes", [10**9, 10**13, mht.billing.MAX_SESSION_MINUTES + 1])
+def test_regression_codes_for_session_refuses_huge_minutes(minutes: int) -> None:
+    with pytest.raises(ValueError, match=r"at most 1440"):
+        TAX.codes_for_session(minutes, "crisis psychotherapy")
+
+
+def test_codes_for_session_answers_a_whole_day_in_a_few_dozen_codes() -> None:
+    codes = TAX.codes_for_session(mht.billing.MAX_SESSION_MINUTES, "crisis psychotherapy")
+    assert codes[0].code == "90839" and len(codes) == 1 + math.ceil((1440 - 74) / 30)
+
+
+def test_regression_check_claim_refuses_huge_minutes() -> None:
+    with pytest.raises(ValueError, match=r"at most 44640"):
+        TAX.check_claim(["90834"], profession="LCSW", minutes=10**13, diagnosis="F32.1")
+
+
+@pytest.mark.parametrize("minutes", [45.0, "45", None, [45]])
+def test_regression_codes_for_session_refuses_minutes_that_are_not_whole_numbers(minutes: object) -> None:
+    with pytest.raises(TypeError, match=r"minutes must be a whole number of minutes \(an int\), got "):
+        TAX.codes_for_session(minutes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("minutes", [45.5, "45"])
+def test_regression_check_claim_refuses_minutes_that_are_not_whole_numbers(minutes: object) -> None:
+    with pytest.raises(TypeError, match=r"minutes must be a whole number"):
+        TAX.check_claim(["90834"], profession="LCSW", minutes=minutes, diagnosis="F32.1")  # type: ignore[arg-type]
+
+
+def test_regression_numpy_integers_are_whole_minutes() -> None:
+    numpy = pytest.importorskip("numpy")
+    assert TAX.codes_for_session(numpy.int64(50)) == TAX.codes_for_session(50)
+    assert TAX.check_claim(["90834"], profession="LCSW", minutes=numpy.int32(45), diagnosis="F32.1").ok
+
+
+@pytest.mark.parametrize("flag", ["no", 0, None])
+def test_regression_with_em_must_be_a_bool(flag: object) -> None:
+    with pytest.raises(TypeError, match=r"with_em must be True or False"):
+        TAX.codes_for_session(50, with_em=flag)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("codes", [None, 90834, [None], ["90834", 90837]])
+def test_regression_check_claim_refuses_codes_of_the_wrong_type(codes: object) -> None:
+    with pytest.raises(TypeError, match=r"code"):
+        TAX.check_claim(codes, profession="LCSW")  # type: ignore[arg-type]
+
+
+@settings(max_examples=50)
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_any_integer_minutes_is_answered_or_refused_clearly(minutes: int) -> None:
+    try:
+        codes = TAX.codes_for_session(minutes, "crisis psychotherapy")
+    except ValueError as error:
+        assert "negative" in str(error) or "at most" in str(error)
+    else:
+        assert len(codes) <= 1 + mht.billing.MAX_SESSION_MINUTES // 30

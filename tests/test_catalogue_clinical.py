@@ -56,12 +56,22 @@ def test_ptsd_first_line_includes_pe_and_cpt_citing_vadod(tax: mht.Taxonomy) -> 
 
 
 def test_emdr_guideline_conflict_is_recorded(tax: mht.Taxonomy) -> None:
-    facts = tax.facts("EMDR", "first_line_for", "PTSD")
+    facts = tax.where(on="2024-06-01").facts("EMDR", "first_line_for", "PTSD")
     by_strength = {fact.strength: fact for fact in facts}
     assert set(by_strength) == {"strong", "conditional"}
     assert "VADOD-PTSD" in by_strength["strong"].sources
     assert "APA-PTSD" in by_strength["conditional"].sources
     assert all(fact.note and "VA/DoD" in fact.note for fact in facts)
+
+
+def test_regression_apa_2017_ptsd_grades_are_not_stated_as_current(tax: mht.Taxonomy) -> None:
+    current = tax.where(on="2025-12-01").facts(None, "first_line_for", "PTSD")
+    assert current, "the VA/DoD 2023 grades still stand"
+    assert not [fact for fact in current if "APA-PTSD" in fact.sources and "VADOD-PTSD" not in fact.sources]
+    assert all("APA-PTSD-2025" in fact.sources for fact in current if "APA-PTSD" in fact.sources)
+    history = tax.where(on="2024-06-01").facts(None, "first_line_for", "PTSD")
+    superseded = [fact for fact in history if fact.id.endswith("apa-2017")]
+    assert superseded and all(fact.valid_until and fact.note and "Superseded" in fact.note for fact in superseded)
 
 
 def test_emdr_is_its_own_family_not_cbt(tax: mht.Taxonomy) -> None:

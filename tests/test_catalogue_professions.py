@@ -8,6 +8,9 @@ that ``requirements_for`` follows from licence to degree, exam and experience.
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 import mhtaxonomy as mht
@@ -310,5 +313,103 @@ def test_coaching_credentials_are_voluntary_and_count_hours(tax: mht.Taxonomy) -
         assert isinstance(credential, mht.Credential)
         assert "coach-training" in tax.broader(credential)
         hours[level] = credential.hours
-    assert hours == {"icf-acc": 100, "icf-pcc": 750, "icf-mcc": 2500}
+    assert hours == {"icf-acc": 100, "icf-pcc": 500, "icf-mcc": 2500}
     assert {f.object for f in tax.facts("life-coach", "holds")} == {"coach-training"}
+
+
+def test_regression_icf_pcc_needs_500_hours_not_750(tax: mht.Taxonomy) -> None:
+    pcc = tax.get("icf-pcc")
+    assert isinstance(pcc, mht.Credential)
+    assert pcc.hours == 500
+    assert "750" not in pcc.description and "ICF-PCC" in pcc.sources
+
+
+# -- the real NUCC 25.1 list (issue 9, item 10) ----------------------------------------------------
+
+#: Derived from the published NUCC 25.1 CSV by tests/reference/make_nucc.py (codes and names only).
+_NUCC_TABLE = Path(__file__).parent / "reference" / "nucc_v25_1.tsv"
+
+
+def _read_nucc_table() -> dict[str, dict[str, str]]:
+    lines = [line for line in _NUCC_TABLE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    return {row["Code"]: row for row in csv.DictReader(lines, delimiter="\t")}
+
+
+NUCC_25_1 = _read_nucc_table()
+
+#: Each profession with a NUCC code, the NUCC classification its codes fall under, and a word
+#: every one of their display names contains: the code must name the profession it is attached to.
+NUCC_NAMES = {
+    "addiction-counselor": ("Counselor", "Addiction"),
+    "addiction-psychiatrist": ("Psychiatry & Neurology", "Addiction Psychiatry"),
+    "art-therapist": ("Art Therapist", "Art Therapist"),
+    "case-manager": ("Case Manager/Care Coordinator", "Case Manager"),
+    "child-adolescent-psychiatrist": ("Psychiatry & Neurology", "Child & Adolescent Psychiatry"),
+    "clinical-child-adolescent-psychologist": ("Psychologist", "Clinical Child & Adolescent Psychologist"),
+    "clinical-neuropsychologist": ("Clinical Neuropsychologist", "Clinical Neuropsychologist"),
+    "clinical-psychologist": ("Psychologist", "Clinical Psychologist"),
+    "consultation-liaison-psychiatrist": ("Psychiatry & Neurology", "Psychosomatic Medicine"),
+    "counseling-psychologist": ("Psychologist", "Counseling Psychologist"),
+    "drama-therapist": ("Drama Therapist", "Drama Therapist"),
+    "forensic-psychiatrist": ("Psychiatry & Neurology", "Forensic Psychiatry"),
+    "geriatric-psychiatrist": ("Psychiatry & Neurology", "Geriatric Psychiatry"),
+    "health-service-psychologist": ("Psychologist", "Health Service Psychologist"),
+    "lcsw": ("Social Worker", "Clinical Social Worker"),
+    "lmft": ("Marriage & Family Therapist", "Marriage & Family Therapist"),
+    "lmsw": ("Social Worker", "Social Worker"),
+    "lpc": ("Counselor", "Counselor"),
+    "music-therapist": ("Music Therapist", "Music Therapist"),
+    "pastoral-counselor": ("Counselor", "Pastoral Counselor"),
+    "peer-specialist": ("Peer Specialist", "Peer Specialist"),
+    "physician-assistant": ("Physician Assistant", "Physician Assistant"),
+    "pmh-clinical-nurse-specialist": ("Clinical Nurse Specialist", "Psychiatric/Mental Health"),
+    "pmhnp": ("Nurse Practitioner", "Psychiatric/Mental Health"),
+    "prescribing-psychologist": ("Psychologist", "Prescribing"),
+    "primary-care-physician": (None, "Physician"),
+    "psychiatric-nurse": ("Registered Nurse", "Psychiatric/Mental Health"),
+    "psychiatrist": ("Psychiatry & Neurology", "Psychiatry Physician"),
+    "psychoanalyst": ("Psychoanalyst", "Psychoanalyst"),
+    "psychologist": ("Psychologist", "Psychologist"),
+    "school-counselor": ("Counselor", "School Counselor"),
+    "school-psychologist": ("Psychologist", "School Psychologist"),
+    "school-social-worker": ("Social Worker", "School Social Worker"),
+}
+#: Primary care is several NUCC classifications (family, internal, paediatric, general practice).
+PRIMARY_CARE_CLASSIFICATIONS = {"Family Medicine", "Internal Medicine", "Pediatrics", "General Practice"}
+
+
+def _nucc_attached(tax: mht.Taxonomy) -> list[tuple[str, str]]:
+    return sorted((e.id, code) for e in tax.entities() for code in nucc(e))
+
+
+def test_nucc_reference_is_derived_from_the_real_list() -> None:
+    assert len(NUCC_25_1) > 800
+    assert NUCC_25_1["103GC0700X"]["Active"] == "no" and NUCC_25_1["103G00000X"]["Active"] == "yes"
+    assert set(NUCC_25_1["103T00000X"]) == {"Code", "Grouping", "Classification", "Specialization", "Display Name", "Active"}
+
+
+def test_every_profession_with_a_nucc_code_is_in_the_allow_list(tax: mht.Taxonomy) -> None:
+    assert {profession for profession, _ in _nucc_attached(tax)} == set(NUCC_NAMES)
+
+
+@pytest.mark.parametrize(("profession", "code"), _nucc_attached(mht.load()))
+def test_regression_nucc_code_exists_is_active_and_names_its_profession(profession: str, code: str) -> None:
+    row = NUCC_25_1.get(code)
+    assert row is not None, f"{code} is not in NUCC 25.1"
+    assert row["Active"] == "yes", f"{code} is deactivated in NUCC 25.1"
+    classification, word = NUCC_NAMES[profession]
+    expected = PRIMARY_CARE_CLASSIFICATIONS if classification is None else {classification}
+    assert row["Classification"] in expected
+    assert word in row["Display Name"], f"{code} is {row['Display Name']!r}, not a {profession}"
+
+
+def test_nucc_reference_matches_what_the_script_derives(tmp_path: Path) -> None:
+    import runpy
+
+    published = Path(__file__).parents[2] / "shared" / "reference" / "nucc_taxonomy_251.csv"
+    if not published.is_file():
+        pytest.skip("the published NUCC CSV (../shared/reference) is not beside this checkout")
+    script = runpy.run_path(str(Path(__file__).parent / "reference" / "make_nucc.py"))
+    script["main"]([str(published), str(tmp_path)])
+    for name in ("nucc_v25_1.txt", "nucc_v25_1.tsv"):
+        assert (tmp_path / name).read_text() == (Path(__file__).parent / "reference" / name).read_text()

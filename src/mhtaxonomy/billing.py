@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -45,10 +46,17 @@ if TYPE_CHECKING:
     from .queries import Answer
     from .taxonomy import Ref, Taxonomy
 
-__all__ = ["SAME_DAY_EM", "ClaimCheck", "Problem", "check_claim", "codes_for_session", "who_can_bill"]
+__all__ = ["MAX_CLAIM_MINUTES", "MAX_SESSION_MINUTES", "SAME_DAY_EM", "ClaimCheck", "Problem", "check_claim", "codes_for_session", "who_can_bill"]
 
 #: The requirement that marks the psychotherapy add-ons billed with an E/M visit.
 SAME_DAY_EM = "same-day-em-visit"
+
+#: The longest session :func:`codes_for_session` codes: one day. Longer is refused, so the
+#: answer (one add-on unit per 30 minutes past the primary code) stays a few dozen codes.
+MAX_SESSION_MINUTES = 24 * 60
+
+#: The most minutes :func:`check_claim` accepts: a month's care-management time (31 days).
+MAX_CLAIM_MINUTES = 31 * 24 * 60
 
 #: Shorter sessions than every code of the service allows are coded as the broader service:
 #: crisis psychotherapy under 30 minutes is ordinary psychotherapy (90832, or 90833 with an
@@ -143,12 +151,27 @@ def _billing_code(tax: Taxonomy, ref: Ref, question: str) -> BillingCode:
     return entity
 
 
-def _check_minutes(minutes: object) -> int:
-    if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise TypeError(f"minutes must be a whole number, got {minutes!r}")
-    if minutes < 0:
-        raise ValueError(f"minutes cannot be negative, got {minutes}")
-    return minutes
+def _check_minutes(minutes: object, most: int) -> int:
+    """``minutes`` as an int: any integer type (numpy's too), from 0 to ``most``."""
+    if isinstance(minutes, bool):
+        raise TypeError(f"minutes must be a whole number of minutes (an int), not the bool {minutes!r}")
+    try:
+        whole = operator.index(minutes)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(
+            f"minutes must be a whole number of minutes (an int), got {type(minutes).__name__} {minutes!r:.40}"
+        ) from None
+    if whole < 0:
+        raise ValueError(f"minutes cannot be negative, got {whole}")
+    if whole > most:
+        raise ValueError(f"minutes must be at most {most}, got {whole}")
+    return whole
+
+
+def _check_flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r:.40}")
+    return value
 
 
 def _codes(tax: Taxonomy, ids: Iterable[str]) -> list[BillingCode]:
@@ -408,7 +431,9 @@ def codes_for_session(
     Parameters
     ----------
     minutes:
-        The session's length in whole minutes (psychotherapy time, not charting).
+        The session's length in whole minutes (psychotherapy time, not
+        charting): any integer type, from 0 to :data:`MAX_SESSION_MINUTES`
+        (1440, one day), so the answer has at most a few dozen codes.
     service:
         A service, such as ``"psychotherapy"``, ``"crisis psychotherapy"`` or
         ``"family psychotherapy with the patient present"``.
@@ -423,10 +448,11 @@ def codes_for_session(
     Raises
     ------
     TypeError
-        If ``minutes`` is not a whole number.
+        If ``minutes`` is not a whole number or ``with_em`` is not a bool.
     ValueError
-        If ``minutes`` is negative; if the service's codes are not chosen by
-        time (group psychotherapy); if codes that differ in something other
+        If ``minutes`` is negative or more than :data:`MAX_SESSION_MINUTES`; if the service's codes are not chosen by
+        time (group psychotherapy) or are E/M visits (chosen by medical
+        decision making or a total-time threshold); if codes that differ in something other
         than time fit (family psychotherapy with or without the patient: ask
         for the narrower service); if no E/M add-on bills the service.
     UnknownEntityError, WrongKindError
@@ -445,12 +471,23 @@ def codes_for_session(
     >>> tax.codes_for_session(15)
     ()
     """
-    _check_minutes(minutes)
+    minutes = _check_minutes(minutes, MAX_SESSION_MINUTES)
+    with_em = _check_flag(with_em, "with_em")
     entity = tax._get_kind(service, Kind.SERVICE, question="codes_for_session")
     billing = _billed_by(tax, entity.id)
     if billing and not any(not c.add_on and c.min_minutes is not None for c in billing):
         listed = ", ".join(c.code for c in billing if not c.add_on)
         raise ValueError(f"{entity.name} is not billed by time: its codes ({listed}) are billed per {billing[0].per}")
+    visits = [c for c in billing if not c.add_on and c.per == "visit" and c.min_minutes is not None]
+    if visits:
+        # Since CPT 2024 an E/M visit's minutes are a threshold met or exceeded, and the level may
+        # instead follow medical decision making; new and established patients have their own codes.
+        thresholds = ", ".join(f"{c.code} {c.min_minutes}+" for c in visits)
+        raise ValueError(
+            f"{entity.name} is not chosen by session length alone: each level is chosen by medical decision "
+            f"making or by total time meeting or exceeding its threshold ({thresholds} minutes), "
+            "with separate codes for new and established patients"
+        )
     usable = [code for code in billing if _in_force(code, tax.context.date) and _coverage(tax, code)[0]]
     timed = [code for code in usable if not code.add_on and code.min_minutes is not None]
     if not timed:
@@ -515,7 +552,8 @@ def check_claim(
     - a profession that may not bill a code under the view's payer and date
       (see :func:`who_can_bill`), with the reason;
     - a code that needs a diagnosed mental disorder when ``diagnosis`` is
-      missing or is not a mental disorder;
+      missing or is not a mental disorder, and a diagnosis code that is not a
+      billable ICD-10-CM code;
     - ``minutes`` outside a timed code's window, or the wrong number of
       add-on units for them. E/M visits (``per = "visit"``) are chosen by
       medical decision making or total time, so ``minutes`` is not checked
@@ -530,10 +568,14 @@ def check_claim(
         The billing profession (not a group such as *therapist*).
     minutes:
         The timed service's minutes: psychotherapy time, or a month's
-        care-management time for the monthly codes.
+        care-management time for the monthly codes; any integer type, from 0
+        to :data:`MAX_CLAIM_MINUTES` (44,640, a 31-day month).
     diagnosis:
         A condition (name, id or ICD-10-CM code). An ICD-10-CM code the data
-        do not hold is accepted by its shape; an F-code is a mental disorder.
+        do not hold is checked against the ICD-10-CM code set (the optional
+        ``icd`` extra, simple-icd-10-cm): a code that does not exist, or a
+        category that is not billable, is a problem; an F-code is a mental
+        disorder.
 
     Returns
     -------
@@ -544,8 +586,15 @@ def check_claim(
     ------
     UnknownEntityError, WrongKindError
         For a code, profession or diagnosis that names nothing or the wrong kind.
+    TypeError
+        For ``codes`` that are not a code or a sequence of codes, or
+        ``minutes`` that are not a whole number.
     ValueError
-        For an empty claim, a group of professions or negative minutes.
+        For an empty claim, a group of professions, or minutes below 0 or
+        above :data:`MAX_CLAIM_MINUTES`.
+    ImportError
+        For a diagnosis code the data do not hold when simple-icd-10-cm
+        (``pip install "mhtaxonomy[icd]"``) is not installed.
 
     Examples
     --------
@@ -559,17 +608,25 @@ def check_claim(
     >>> tax.check_claim(["99213", "90833"], profession="psychiatrist", minutes=30, diagnosis="F32.1").ok
     True
     """
-    refs = [codes] if isinstance(codes, str | Entity) else list(codes)
+    if isinstance(codes, str | Entity):
+        refs: list[object] = [codes]
+    elif isinstance(codes, Iterable):
+        refs = list(codes)
+    else:
+        raise TypeError(f"codes must be a code or a sequence of codes, got {type(codes).__name__} {codes!r:.40}")
     if not refs:
         raise ValueError("a claim needs at least one code")
-    billed = tuple(_billing_code(tax, ref, "check_claim") for ref in refs)
+    for ref in refs:
+        if not isinstance(ref, str | Entity):
+            raise TypeError(f"each code must be a string or a billing code, got {type(ref).__name__} {ref!r:.40}")
+    billed = tuple(_billing_code(tax, ref, "check_claim") for ref in refs)  # type: ignore[arg-type]
     who = tax._get_kind(profession, Kind.PROFESSION, question="check_claim")
     assert isinstance(who, Profession)
     if who.group:
         members = ", ".join(sorted(fact.subject for fact in tax._in(who.id, Relation.IS_A)))
         raise ValueError(f"check_claim needs one profession, not the group {who.name}; its members are {members}")
     if minutes is not None:
-        _check_minutes(minutes)
+        minutes = _check_minutes(minutes, MAX_CLAIM_MINUTES)
     unique = list({code.id: code for code in billed}.values())
     counts = Counter(code.id for code in billed)
     problems = [
@@ -780,10 +837,6 @@ def _service_gap(tax: Taxonomy, who: Profession, bill: Fact, supervised_ok: bool
 def _diagnosis_problems(tax: Taxonomy, codes: list[BillingCode], diagnosis: Ref | None) -> list[Problem]:
     needing = queries.what_requires_diagnosis(tax)
     relevant = [code for code in codes if code.id in needing.ids]
-    if not relevant:
-        if diagnosis is not None:
-            _read_diagnosis(tax, diagnosis)  # a bad argument is an error even when nothing needs it
-        return []
     if diagnosis is None:
         return [
             Problem(
@@ -793,7 +846,10 @@ def _diagnosis_problems(tax: Taxonomy, codes: list[BillingCode], diagnosis: Ref 
             )
             for code in relevant
         ]
-    mental, label = _read_diagnosis(tax, diagnosis)
+    # A bad diagnosis is an error even when no code needs one.
+    mental, label, invalid = _read_diagnosis(tax, diagnosis)
+    if invalid is not None:
+        return [Problem(message=invalid, codes=tuple(code.code for code in codes), cited=("ICD",))]
     if mental:
         return []
     return [
@@ -807,8 +863,8 @@ def _diagnosis_problems(tax: Taxonomy, codes: list[BillingCode], diagnosis: Ref 
     ]
 
 
-def _read_diagnosis(tax: Taxonomy, diagnosis: Ref) -> tuple[bool, str]:
-    """Whether ``diagnosis`` is a mental disorder, and how to name it."""
+def _read_diagnosis(tax: Taxonomy, diagnosis: Ref) -> tuple[bool, str, str | None]:
+    """Whether ``diagnosis`` is a mental disorder, how to name it, and why it is no valid code (if it is not)."""
     if isinstance(diagnosis, str):
         text = diagnosis.strip()
         try:
@@ -816,13 +872,30 @@ def _read_diagnosis(tax: Taxonomy, diagnosis: Ref) -> tuple[bool, str]:
         except KeyError as error:
             if not hasattr(error, "suggestions") or not _ICD_10_CM.match(text):
                 raise
-            return text.upper().startswith("F"), text.upper()
+            code = text.upper()
+            return code.startswith("F"), code, _icd_10_cm_problem(code)
     else:
         entity = tax.get(diagnosis)
     tax._get_kind(entity, Kind.CONDITION, question="check_claim's diagnosis")
     icd = [code for code in entity.codes if code.system.casefold() == "icd-10-cm"]
     mental = not icd or any(code.value.upper().startswith("F") for code in icd)
-    return mental, entity.name
+    return mental, entity.name, None
+
+
+def _icd_10_cm_problem(code: str) -> str | None:
+    """Why ``code`` cannot stand on a claim as a diagnosis, read from the ICD-10-CM code set, if it cannot."""
+    try:
+        import simple_icd_10_cm as icd  # the ICD-10-CM code set; imported only when a code needs checking
+    except ImportError as error:
+        raise ImportError(
+            f"checking the diagnosis code {code} against ICD-10-CM needs the simple-icd-10-cm package: "
+            'pip install "mhtaxonomy[icd]"'
+        ) from error
+    if not icd.is_valid_item(code):
+        return f"{code} is not an ICD-10-CM code"
+    if not icd.is_leaf(code):
+        return f"{code} is an ICD-10-CM category, not a billable code: a claim takes one of its most specific codes"
+    return None
 
 
 def _minutes_problems(tax: Taxonomy, codes: list[BillingCode], counts: Counter[str], minutes: int) -> list[Problem]:
