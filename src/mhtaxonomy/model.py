@@ -30,6 +30,7 @@ __all__ = [
     "JurisdictionType",
     "Kind",
     "Modality",
+    "OrganizationType",
     "Payer",
     "PayerType",
     "Profession",
@@ -58,6 +59,7 @@ class Kind(enum.StrEnum):
     REFERRAL_REASON = "referral_reason"
     REQUIREMENT = "requirement"
     CODE_SYSTEM = "code_system"
+    ORGANIZATION_TYPE = "organization_type"
 
 
 class Relation(enum.StrEnum):
@@ -79,6 +81,7 @@ class Relation(enum.StrEnum):
     COVERS = "covers"
     FIRST_LINE_FOR = "first_line_for"
     REFERS_TO = "refers_to"
+    OFFERS = "offers"
 
     @property
     def phrase(self) -> str:
@@ -334,6 +337,17 @@ class CodeSystem(Entity):
     url: str | None = None
 
 
+@attrs.frozen(kw_only=True)
+class OrganizationType(Entity):
+    """A kind of organisation that provides care: a psychiatric hospital, a methadone clinic.
+
+    Its ``codes`` are NUCC non-individual taxonomy codes; what it provides is
+    stated by ``offers`` facts.
+    """
+
+    kind: ClassVar[Kind] = Kind.ORGANIZATION_TYPE
+
+
 ENTITY_TYPES: dict[Kind, type[Entity]] = {
     cls.kind: cls
     for cls in (
@@ -348,6 +362,7 @@ ENTITY_TYPES: dict[Kind, type[Entity]] = {
         ReferralReason,
         Requirement,
         CodeSystem,
+        OrganizationType,
     )
 }
 

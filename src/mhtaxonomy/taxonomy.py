@@ -333,7 +333,13 @@ class Taxonomy:
         """Every entity whose label is ``text``, or failing that whose codes match it."""
         ids = set(self._index.labels.get(normalize(text), ()))
         if not ids:
-            ids = {entity_id for code, entity_id in self._index.codes if code.matches(text)}
+            # "SYSTEM:value" (CMS-SPECIALTY:E2) names the code system too; a bare value matches any.
+            system, _, value = text.rpartition(":")
+            ids = {
+                entity_id
+                for code, entity_id in self._index.codes
+                if code.matches(value) and (not system or code.system.casefold() == system.strip().casefold())
+            }
         return sorted((self._data.entities[i] for i in ids), key=lambda e: e.id)
 
     def _one(self, ref: str, candidates: Sequence[Entity], kind: Kind | None = None) -> Entity:
