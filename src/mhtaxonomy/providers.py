@@ -664,6 +664,9 @@ def _copy(con: Any, query: str, path: Path, progress: Callable[[float], None] | 
 def _annotate_spark(source: Any, table: Lookups, session: Any = None) -> Annotation:
     pyspark_sql = _need("pyspark.sql", "spark")
     spark = session if session is not None else pyspark_sql.SparkSession.builder.getOrCreate()
+    # Constraint propagation only prunes filters; on the fifteen-slot expressions it
+    # exhausts the driver's memory while planning, even for a tiny file.
+    spark.conf.set("spark.sql.constraintPropagation.enabled", "false")
     types = pyspark_sql.types
     schema = types.StructType([types.StructField(name, types.StringType(), True) for name in table.columns])
     spark.createDataFrame(table.records(), schema).createOrReplaceTempView("mht_lookup")
