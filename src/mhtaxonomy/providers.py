@@ -297,6 +297,8 @@ class _Dialect:
 
     string: str
     array: str
+    #: The value on the row with the least key, even when that value is NULL.
+    min_by: str
     struct: Callable[[Sequence[tuple[str, str]]], str]
     explode: Callable[[str], str]
     ten_digits: Callable[[str], str]
@@ -310,6 +312,7 @@ def _quote(name: str) -> str:
 DUCKDB = _Dialect(
     string="VARCHAR",
     array="list_value",
+    min_by="arg_min_null",
     struct=lambda fields: "struct_pack(" + ", ".join(f"{name} := {value}" for name, value in fields) + ")",
     explode=lambda items: f"UNNEST({items}, recursive := true)",
     ten_digits=lambda value: f"regexp_full_match({value}, '[0-9]{{10}}')",
@@ -318,6 +321,7 @@ DUCKDB = _Dialect(
 SPARK = _Dialect(
     string="STRING",
     array="array",
+    min_by="min_by",
     struct=lambda fields: "named_struct(" + ", ".join(f"'{name}', {value}" for name, value in fields) + ")",
     explode=lambda items: f"inline({items})",
     ten_digits=lambda value: f"{value} RLIKE '^[0-9]{{10}}$'",
@@ -403,13 +407,13 @@ LEFT JOIN {lookup} l ON l.code = s.code AND l.state = s.state_key AND s.problem 
 """
 
 
-def _summary_sql(slots: str, services: Sequence[str]) -> str:
+def _summary_sql(slots: str, services: Sequence[str], dialect: _Dialect) -> str:
     """One row per NPI: the primary slot (the one marked primary, else the first) and the best of any slot."""
     order = "CASE WHEN is_primary THEN 0 ELSE 100 END + coalesce(slot, 0)"
     best = " ".join(f"WHEN '{value}' THEN {rank}" for value, rank in _RANK.items())
     back = " ".join(f"WHEN {rank} THEN '{value}'" for value, rank in _RANK.items())
     per_service = ",\n    ".join(
-        f"min_by({service_column(s)}, {order}) AS {service_column(s)}_primary,\n"
+        f"{dialect.min_by}({service_column(s)}, {order}) AS {service_column(s)}_primary,\n"
         f"    CASE max(CASE {service_column(s)} {best} END) {back} END AS {service_column(s)}_any"
         for s in services
     )
@@ -419,12 +423,12 @@ SELECT
     min(entity_type) AS entity_type,
     bool_and(active) AS active,
     count(taxonomy_code) AS taxonomies,
-    min_by(taxonomy_code, {order}) AS primary_code,
-    min_by(state, {order}) AS primary_state,
-    min_by(jurisdiction, {order}) AS primary_jurisdiction,
-    min_by(provider_kind, {order}) AS primary_kind,
-    min_by(provider_type, {order}) AS primary_type,
-    min_by(medicare_specialty, {order}) AS primary_medicare_specialty,
+    {dialect.min_by}(taxonomy_code, {order}) AS primary_code,
+    {dialect.min_by}(state, {order}) AS primary_state,
+    {dialect.min_by}(jurisdiction, {order}) AS primary_jurisdiction,
+    {dialect.min_by}(provider_kind, {order}) AS primary_kind,
+    {dialect.min_by}(provider_type, {order}) AS primary_type,
+    {dialect.min_by}(medicare_specialty, {order}) AS primary_medicare_specialty,
     {per_service}
 FROM {slots}
 WHERE problem IS NULL
@@ -586,7 +590,7 @@ def _annotate_duckdb(source: Any, table: Lookups, connection: Any = None) -> Ann
     _check_columns(con, scan)
     csv_name = Path(source).name if scan.startswith("read_csv") else None
     con.execute(f"CREATE OR REPLACE TEMP VIEW mht_slots AS {_slots_sql(scan, 'mht_lookup', table, DUCKDB, _duckdb_identifier)}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW mht_summary AS {_summary_sql('mht_slots', table.services)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW mht_summary AS {_summary_sql('mht_slots', table.services, DUCKDB)}")
 
     def unreadable() -> list[Rejected]:
         if csv_name is None or not _has_table(con, "mht_rejects"):
@@ -611,7 +615,7 @@ def _annotate_duckdb(source: Any, table: Lookups, connection: Any = None) -> Ann
         written = f"read_parquet('{_sql_path(path)}')"
         report = report_from(written)
         if summary is not None:
-            _copy(con, _summary_sql(written, table.services), summary, None)
+            _copy(con, _summary_sql(written, table.services, DUCKDB), summary, None)
         return report
 
     return Annotation(
@@ -701,7 +705,7 @@ def _annotate_spark(source: Any, table: Lookups, session: Any = None) -> Annotat
     frame.createOrReplaceTempView("mht_source")
     slots = spark.sql(_slots_sql("mht_source", "mht_lookup", table, SPARK, _quote))
     slots.createOrReplaceTempView("mht_slots")
-    summary = spark.sql(_summary_sql("mht_slots", table.services))
+    summary = spark.sql(_summary_sql("mht_slots", table.services, SPARK))
 
     def unreadable() -> list[Rejected]:
         if unreadable_rows is None:
@@ -723,7 +727,7 @@ def _annotate_spark(source: Any, table: Lookups, session: Any = None) -> Annotat
         spark.read.parquet(str(path)).createOrReplaceTempView("mht_written")
         report = report_from("mht_written")
         if summary_path is not None:
-            spark.sql(_summary_sql("mht_written", table.services)).write.mode("overwrite").parquet(str(summary_path))
+            spark.sql(_summary_sql("mht_written", table.services, SPARK)).write.mode("overwrite").parquet(str(summary_path))
         return report
 
     return Annotation(
