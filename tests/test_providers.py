@@ -214,3 +214,17 @@ def test_spark_and_duckdb_agree_row_for_row(
         duck_report.unknown_codes,
     )
     assert len(report.rejected) == len(duck_report.rejected)
+
+
+def test_the_command_writes_parquet_and_closes_with_the_counts(
+    generated: Generated, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mhtaxonomy.cli import main
+
+    out = tmp_path / "cli.parquet"
+    assert main(["annotate", str(generated.path), "-o", str(out), "--on", ON, "--summary"]) == 0
+    closing = capsys.readouterr().err
+    assert f"read {generated.rows:,} rows" in closing and "codes not recognised" in closing
+    summary = duckdb.sql(f"SELECT count(*) FROM '{tmp_path / 'cli.summary.parquet'}'").fetchall()[0][0]
+    assert summary == generated.good_rows
+    assert main(["annotate", str(tmp_path / "missing.csv"), "-o", str(out)]) == 2

@@ -248,7 +248,47 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--profession", required=True, help="the billing profession, e.g. LCSW")
     sub.add_argument("--minutes", type=int, help="minutes of the timed service (psychotherapy time)")
     sub.add_argument("--diagnosis", help="a condition or ICD-10-CM code, e.g. F41.1")
+    _add_annotate(commands, common)
     return parser
+
+
+# -- annotate: provider files (self-contained so it can move into a cli package as it is) --------------
+
+
+def _add_annotate(commands: Any, common: argparse.ArgumentParser) -> None:
+    """The ``annotate`` subcommand: an NPPES file -> a Parquet table of slots (and a summary)."""
+    sub = commands.add_parser(
+        "annotate",
+        help="annotate an NPPES provider file: profession, Medicare specialty and scope per taxonomy slot",
+        description="Annotate an NPPES provider file (CSV or Parquet) and write a Parquet table of its taxonomy slots.",
+        parents=[common],
+    )
+    sub.add_argument("file", help="an npidata_pfile CSV or a Parquet file")
+    sub.add_argument("-o", "--output", required=True, help="the Parquet file to write")
+    sub.add_argument("--services", nargs="+", default=["psychotherapy", "prescribing"], help="services to answer for")
+    sub.add_argument("--summary", action="store_true", help="also write OUTPUT's stem + .summary.parquet (one row per NPI)")
+    sub.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    sub.set_defaults(run=_annotate)
+
+
+def _annotate(tax: Taxonomy, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .providers import annotate
+
+    output = Path(args.output)
+    summary = output.with_name(output.stem + ".summary.parquet") if args.summary else None
+    result = annotate(args.file, services=args.services, on=tax.context.on, engine=args.engine, tax=tax)
+
+    def bar(done: float) -> None:
+        filled = int(done * 30)
+        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:4.0%}", end="", file=sys.stderr, flush=True)
+
+    report = result.write(output, summary, progress=bar if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(report, file=sys.stderr)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -260,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.jurisdiction or args.payer or args.on:
             tax = tax.where(jurisdiction=args.jurisdiction, payer=args.payer, on=args.on)
         status = args.run(tax, args)
-    except (EntityLookupError, WrongKindError, DataError, ValueError) as error:
+    except (EntityLookupError, WrongKindError, DataError, ValueError, FileNotFoundError, ImportError) as error:
         print(f"mhtaxonomy: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # pragma: no cover - output piped into head

@@ -236,9 +236,9 @@ def lookups(
     Examples
     --------
     >>> import mhtaxonomy as mht
-    >>> table = lookups(mht.load(), services=("prescribing",), on="2025-06-01", system="CMS-SPECIALTY")
-    >>> sorted({r.answers[0] for r in table.rows if r.code == "62" and r.state})
-    ['independent', 'no']
+    >>> table = lookups(mht.load(), services=("psychotherapy",), on="2025-06-01", system="CMS-SPECIALTY")
+    >>> sorted({(r.provider_type, r.answers[0]) for r in table.rows if r.code == "E2" and r.state})
+    [('lpc', 'independent')]
     """
     day = _as_date(on)
     service_ids = tuple(tax.get(s).id for s in services)
