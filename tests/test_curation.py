@@ -28,9 +28,16 @@ NUCC_REFERENCE = {
     for line in (Path(__file__).parent / "reference" / "nucc_v25_1.txt").read_text().splitlines()
     if line.strip() and not line.startswith("#")
 }
+# The organisation types' facility codes, derived from the NUCC CSV by tests/reference/derive_providers.py.
+NUCC_REFERENCE |= {
+    line.split("\t")[0]
+    for line in (Path(__file__).parent / "reference" / "nucc_facilities.txt").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+}
 NUCC_DEACTIVATED = {"103TE1000X", "103TM1700X", "103TP2700X", "103TW0100X", "103GC0700X"}
 CODE_FORMATS = {
     "NUCC": re.compile(r"^[0-9A-Z]{9}X$"),
+    "CMS-SPECIALTY": re.compile(r"^[0-9A-Z]{2}$"),
     "ICD-10-CM": re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$"),
     "POS": re.compile(r"^[0-9]{2}$"),
     "MOD": re.compile(r"^[0-9A-Z]{2}$"),

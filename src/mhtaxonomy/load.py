@@ -4,7 +4,7 @@ A data file is TOML. Its top-level keys are sections, each an array of tables:
 one section per entity kind (``[[profession]]``, ``[[credential]]``,
 ``[[service]]``, ``[[modality]]``, ``[[billing_code]]``, ``[[condition]]``,
 ``[[payer]]``, ``[[jurisdiction]]``, ``[[referral_reason]]``,
-``[[requirement]]``, ``[[code_system]]``), plus ``[[source]]`` and ``[[fact]]``.
+``[[requirement]]``, ``[[code_system]]``, ``[[organization_type]]``), plus ``[[source]]`` and ``[[fact]]``.
 The shipped ``meta.toml`` alone has a ``[meta]`` table (version and as-of date).
 
 A fact's ``subject`` or ``object`` may be a list: the table then states one fact
@@ -140,6 +140,7 @@ RELATION_KINDS: dict[Relation, tuple[frozenset[Kind], frozenset[Kind]]] = {
     Relation.MEMBER_OF: (frozenset({Kind.JURISDICTION}), frozenset({Kind.COMPACT})),
     Relation.GRANTS_PRIVILEGES: (frozenset({Kind.JURISDICTION}), frozenset({Kind.COMPACT})),
     Relation.APPLIES_TO: (frozenset({Kind.COMPACT}), frozenset({Kind.CREDENTIAL})),
+    Relation.OFFERS: (frozenset({Kind.ORGANIZATION_TYPE}), frozenset({Kind.SERVICE})),
 }
 
 

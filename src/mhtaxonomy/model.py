@@ -31,6 +31,7 @@ __all__ = [
     "JurisdictionType",
     "Kind",
     "Modality",
+    "OrganizationType",
     "Payer",
     "PayerType",
     "Profession",
@@ -61,6 +62,7 @@ class Kind(enum.StrEnum):
     REQUIREMENT = "requirement"
     CODE_SYSTEM = "code_system"
     COMPACT = "compact"
+    ORGANIZATION_TYPE = "organization_type"
 
 
 class Relation(enum.StrEnum):
@@ -85,6 +87,7 @@ class Relation(enum.StrEnum):
     MEMBER_OF = "member_of"
     GRANTS_PRIVILEGES = "grants_privileges"
     APPLIES_TO = "applies_to"
+    OFFERS = "offers"
 
     @property
     def phrase(self) -> str:
@@ -427,6 +430,15 @@ class Compact(Entity):
     telehealth: bool = True
     in_person: bool = True
     in_person_days: int | None = None
+@attrs.frozen(kw_only=True)
+class OrganizationType(Entity):
+    """A kind of organisation that provides care: a psychiatric hospital, a methadone clinic.
+
+    Its ``codes`` are NUCC non-individual taxonomy codes; what it provides is
+    stated by ``offers`` facts.
+    """
+
+    kind: ClassVar[Kind] = Kind.ORGANIZATION_TYPE
 
 
 ENTITY_TYPES: dict[Kind, type[Entity]] = {
@@ -444,6 +456,7 @@ ENTITY_TYPES: dict[Kind, type[Entity]] = {
         Requirement,
         CodeSystem,
         Compact,
+        OrganizationType,
     )
 }
 

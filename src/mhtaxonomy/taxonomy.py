@@ -301,7 +301,18 @@ class _Index:
             self.wide_ranges.append((code, entity_id))
 
     def coded(self, text: str) -> set[str]:
-        """The entities with a code that is ``text`` or a range that holds it."""
+        """The entities with a code that is ``text`` or a range that holds it.
+
+        ``SYSTEM:value`` (``CMS-SPECIALTY:E2``) names the code system too; a bare value matches any system.
+        """
+        system, named, value = text.rpartition(":")
+        if named and system.strip():
+            wanted = system.strip().casefold()
+            return {
+                entity_id
+                for entity_id in self.coded(value)
+                if any(c.system.casefold() == wanted and c.matches(value) for c in self._dataset.entities[entity_id].codes)
+            }
         key = _code_key(text)
         found = set(self.exact_codes.get(key, ()))
         for code, entity_id in (*self.ranges.get(key[:3], ()), *self.wide_ranges):

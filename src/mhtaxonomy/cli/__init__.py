@@ -35,7 +35,7 @@ from .render import Page, clean, colour_wanted
 __all__ = ["COMMAND_MODULES", "SCHEMA_VERSION", "main"]
 
 #: The modules (in this package) whose ``@command`` functions are subcommands.
-COMMAND_MODULES = ("commands", "export", "nationwide")
+COMMAND_MODULES = ("commands", "export", "nationwide", "annotate")
 
 #: The version of the ``--json`` output's schema (``output.schema.json``); raised on any change
 #: a script reading the output would notice.
@@ -209,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         page = Page(colour=colour_wanted(sys.stdout))
         reply: Reply = args.run(view, args, page)
         context = _context(tax, view, args, reply)
-    except (EntityLookupError, DataError, ValueError, TypeError, OSError, RecursionError) as error:
+    except (EntityLookupError, DataError, ValueError, TypeError, OSError, RecursionError, ImportError) as error:
         return _fail(_describe(error), type(error).__name__, args.command, as_json)
     try:
         if as_json:
