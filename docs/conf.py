@@ -62,3 +62,6 @@ intersphinx_mapping = {
     "pyarrow": ("https://arrow.apache.org/docs", "_inventories/pyarrow.inv"),
     "rdflib": ("https://rdflib.readthedocs.io/en/stable", "_inventories/rdflib.inv"),
 }
+
+# Annotations written with module aliases under TYPE_CHECKING (``nx``, ``dt``) that autodoc cannot resolve.
+nitpick_ignore = [("py:class", "nx.MultiDiGraph"), ("py:class", "dt.date")]

@@ -100,7 +100,6 @@ def test_treatments_carry_guideline_and_strength(tax: mht.Taxonomy) -> None:
     answer = tax.treatments_for("PTSD")
     emdr = answer.qualifiers("EMDR")
     assert emdr.strength is mht.Strength.STRONG and "VADOD-PTSD" in emdr.guidelines
-    assert answer.qualifiers("narrative exposure therapy").strength is mht.Strength.CONDITIONAL
     assert answer.qualifiers("trauma-focused-cbt").strength is mht.Strength.OTHER
     assert answer.qualifiers("trauma-focused-cbt").grading == "first-line for children and adolescents"
 

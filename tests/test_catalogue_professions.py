@@ -379,7 +379,7 @@ PRIMARY_CARE_CLASSIFICATIONS = {"Family Medicine", "Internal Medicine", "Pediatr
 
 
 def _nucc_attached(tax: mht.Taxonomy) -> list[tuple[str, str]]:
-    return sorted((e.id, code) for e in tax.entities() for code in nucc(e))
+    return sorted((e.id, code) for e in tax.entities("profession") for code in nucc(e))
 
 
 def test_nucc_reference_is_derived_from_the_real_list() -> None:

@@ -1,4 +1,4 @@
-"""Data files -> validated records (the graph is built from them on demand, see :mod:`.graph`).
+"""Data files -> validated records (the graph is built from them on demand, see ``mhtaxonomy.graph``).
 
 A data file is TOML. Its top-level keys are sections, each an array of tables:
 one section per entity kind (``[[profession]]``, ``[[credential]]``,
@@ -28,7 +28,7 @@ of a shipped entity: an overlay cannot take over what a shipped name means.
 To change a shipped record, source or fact, say so: ``replace = true`` in the
 overlay's table replaces the record or fact with that id (an entity by one of
 the same kind); it is refused when nothing has that id. The replacement is
-checked like any other record, and :attr:`Dataset.origins` (and
+checked like any other record, and ``Dataset.origins`` (and
 :attr:`Fact.origin <mhtaxonomy.model.Fact.origin>`) name the overlay file.
 
 Bounds
@@ -372,7 +372,10 @@ def _structure(cls: type, table: Mapping[str, Any], file: str, record: str) -> A
         if problem is not None:
             raise DataError(problem, file=file, record=record, field=name)
         values[name] = value
-    return cls(**values)
+    try:
+        return cls(**values)
+    except (ValueError, TypeError) as error:  # a rule the record's own validators state
+        raise DataError(str(error), file=file, record=record) from None
 
 
 # -- files ------------------------------------------------------------------------------------------

@@ -243,7 +243,7 @@ def table(tax: Taxonomy, name: str) -> pyarrow.Table:
     >>> import mhtaxonomy as mht
     >>> codes = mht.load().table("codes").to_pylist()
     >>> [(row["system"], row["code"]) for row in codes if row["entity"] == "lcsw"]
-    [('NUCC', '1041C0700X')]
+    [('NUCC', '1041C0700X'), ('CMS-SPECIALTY', '80')]
     >>> [(row["low"], row["high"]) for row in codes if row["code"] == "F32.0-F32.5"]
     [('F32.0', 'F32.5')]
     """

@@ -116,7 +116,7 @@ def _view(tax: Taxonomy, args: argparse.Namespace, leave_out: str | None = None)
     except EntityLookupError as error:
         if args.payer is not None and error.ref == args.payer:
             known = ", ".join(payer.name for payer in tax.entities("payer"))
-            raise type(error)(f"{error}; the payers the data know: {known}", error.ref) from None
+            raise EntityLookupError(f"{error}; the payers the data know: {known}", error.ref) from None
         raise
 
 

@@ -38,7 +38,7 @@ def flat_graph(tax: Taxonomy) -> networkx.MultiDiGraph:
     >>> import mhtaxonomy as mht
     >>> graph = flat_graph(mht.load())
     >>> graph.nodes["lcsw"]["label"], graph.nodes["lcsw"]["codes"]
-    ('Licensed clinical social worker', '["NUCC:1041C0700X"]')
+    ('Licensed clinical social worker', '["NUCC:1041C0700X", "CMS-SPECIALTY:80"]')
     """
     source = tax.graph
     flat = networkx.MultiDiGraph(**{key: value for key, value in about(tax).items() if value is not None})
