@@ -60,11 +60,7 @@ class PracticeVerdict:
         for fact in self.facts:
             when = f" (from {fact.valid_from.isoformat()})" if fact.valid_from else ""
             lines.append(f"  - {name(fact.subject)} {fact.relation.phrase} {name(fact.object)}{when}  [{', '.join(fact.sources)}]")
-        cited = dict.fromkeys(source for fact in self.facts for source in fact.sources)
-        if cited:
-            lines.append("  sources:")
-            lines.extend(f"    {self._tax.source(source)}" for source in cited)
-        return "\n".join(lines)
+        return "\n".join(lines + _source_lines(self._tax, self.facts))
 
 
 def _licences(view: Taxonomy, profession: str) -> dict[str, Fact]:
@@ -259,11 +255,13 @@ class TelehealthAnswer:
                 ) if part
             )
             lines.append(f"  - {self._tax.get(fact.object).name}{f' ({dates})' if dates else ''}  [{', '.join(fact.sources)}]")
-        cited = dict.fromkeys(source for fact in self.facts for source in fact.sources)
-        if cited:
-            lines.append("  sources:")
-            lines.extend(f"    {self._tax.source(source)}" for source in cited)
-        return "\n".join(lines)
+        return "\n".join(lines + _source_lines(self._tax, self.facts))
+
+
+def _source_lines(tax: Taxonomy, facts: tuple[Fact, ...]) -> list[str]:
+    """The sources the facts cite, once each, in order of first citation."""
+    cited = dict.fromkeys(source for fact in facts for source in fact.sources)
+    return ["  sources:", *(f"    {tax.source(source)}" for source in cited)] if cited else []
 
 
 def _code_value(tax: Taxonomy, rule: str, system: str) -> str:
