@@ -1,5 +1,7 @@
 """Shared fixtures and settings: the shipped taxonomy, loaded once; hypothesis without deadlines."""
 
+import os
+
 import pytest
 from hypothesis import settings
 
@@ -7,7 +9,9 @@ import mhtaxonomy as mht
 
 # Timing belongs in benchmarks/, not in pass/fail: a loaded CI machine must not fail a property.
 settings.register_profile("mhtaxonomy", deadline=None, print_blob=True)
-settings.load_profile("mhtaxonomy")
+# A longer run for local fuzzing: HYPOTHESIS_PROFILE=fuzz python -m pytest tests/test_fuzz.py
+settings.register_profile("fuzz", parent=settings.get_profile("mhtaxonomy"), max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mhtaxonomy"))
 
 
 @pytest.fixture(scope="session")
