@@ -501,14 +501,35 @@ def _down(tax: Taxonomy) -> Step:
 
 def _upward(tax: Taxonomy, node: str) -> Mapping[str, Path]:
     """``node`` and everything broader, each with the ``is_a`` chain from ``node`` (kept per view: do not change)."""
-    return tax._closure(True, node, lambda: _walk({node: ()}, _up(tax)))
+    return tax._closure(True, node, _is_a_closure)
 
 
 def _downward(tax: Taxonomy, node: str) -> Mapping[str, Path]:
     """``node`` and everything narrower, each with its ``is_a`` chain, read from the narrower end (kept per view)."""
-    return tax._closure(
-        False, node, lambda: {k: tuple(reversed(v)) for k, v in _walk({node: ()}, _down(tax)).items()}
-    )
+    return tax._closure(False, node, _is_a_closure)
+
+
+def _is_a_closure(tax: Taxonomy, node: str, upward: bool) -> dict[str, Path]:
+    """The breadth-first ``is_a`` closure of ``node``; each path is read from the narrower end.
+
+    The same walk as :func:`_walk` with :func:`_up` or :func:`_down`, written out: it runs for
+    every node a question touches in a fresh view.
+    """
+    here = tax._out if upward else tax._in
+    paths: dict[str, Path] = {node: ()}
+    frontier = [node]
+    while frontier:
+        following = []
+        for current in frontier:
+            path = paths[current]
+            for fact in here(current, Relation.IS_A):
+                reached = fact.object if upward else fact.subject
+                if reached not in paths:
+                    # Upward the chain grows at its broad end; downward at its narrow end.
+                    paths[reached] = path + (fact,) if upward else (fact,) + path
+                    following.append(reached)
+        frontier = following
+    return paths
 
 
 def broader(tax: Taxonomy, ref: Ref) -> Answer:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import difflib
 import functools
 import heapq
 import operator
@@ -24,8 +23,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 
-from . import billing, queries
-from .load import Dataset, read
+from . import queries
+from .load import Dataset, read, shipped_files
 from .model import (
     BillingCode,
     Code,
@@ -200,6 +199,8 @@ class _Finder:
             # is not compared (measured: no ranking of typed-wrong labels changes).
             least = max(1, len(grams) // 5)
             candidates = [position for position, count in shared.items() if count >= least]
+        import difflib  # here: most sessions never search, and a cold start skips it
+
         matcher = difflib.SequenceMatcher(None, query)
         letters = Counter(query)
         for position in candidates:
@@ -319,6 +320,17 @@ class _Index:
             if code.matches(text):
                 found.add(entity_id)
         return found
+
+    def __getstate__(self) -> dict[str, object]:
+        # The lock and what is built on demand stay behind (the shipped data's cache pickles the rest).
+        state = {name: value for name, value in vars(self).items() if name not in {"_lock", "_finder", "_graph"}}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self._lock = threading.Lock()
+        self._finder = None
+        self._graph = None
 
     @property
     def finder(self) -> _Finder:
@@ -471,6 +483,8 @@ class Taxonomy:
         try:
             return self._data.sources[source_id]
         except KeyError:
+            import difflib
+
             close = difflib.get_close_matches(source_id[:MAX_SEARCH_TEXT], list(self._data.sources), n=5)
             raise UnknownEntityError(source_id, close, "source") from None
 
@@ -520,6 +534,8 @@ class Taxonomy:
         try:
             return self._data.facts[fact_id]
         except KeyError:
+            import difflib
+
             close = difflib.get_close_matches(fact_id[:MAX_SEARCH_TEXT], list(self._data.facts), n=5)
             raise UnknownEntityError(fact_id, close, "fact") from None
 
@@ -539,39 +555,44 @@ class Taxonomy:
 
     def _here(self, outgoing: bool, node: str, relation: Relation) -> tuple[Fact, ...]:
         """The facts from (or to) ``node`` that hold in this view, filtered once per view and day."""
-        key = (node, relation)
-        facts = (self._index.outgoing if outgoing else self._index.incoming).get(key, ())
-        if key not in self._index.qualified:
-            return facts
-        cache = self._caches()[1]
-        found = cache.get((outgoing, node, relation))
+        return self._out(node, relation) if outgoing else self._in(node, relation)
+
+    def _filtered(self, outgoing: bool, key: tuple[str, Relation], facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
+        context, cache, _ = self._caches()
+        cached = (outgoing, *key)
+        found = cache.get(cached)
         if found is None:
-            context = self._dated()
-            found = cache[outgoing, node, relation] = tuple(f for f in facts if f.holds_in(context))
+            found = cache[cached] = tuple(f for f in facts if f.holds_in(context))
         return found
 
     def _caches(self) -> _ViewCache:
-        context = self._dated()
+        context = self._context if self._context.on is not None else self._dated()
         caches = self._adjacency
         if caches[0] is not context:  # the first question, or a new day
             caches = self._adjacency = (context, {}, {})
         return caches
 
     def _closure(
-        self, upward: bool, node: str, walk: Callable[[], Mapping[str, tuple[Fact, ...]]]
+        self, upward: bool, node: str, walk: Callable[[Taxonomy, str, bool], Mapping[str, tuple[Fact, ...]]]
     ) -> Mapping[str, tuple[Fact, ...]]:
-        """``walk()``'s answer for ``node``, computed once per view and day (callers must not change it)."""
+        """``walk(self, node, upward)``'s answer, computed once per view and day (callers must not change it)."""
         cache = self._caches()[2]
         found = cache.get((upward, node))
         if found is None:
-            found = cache[upward, node] = walk()
+            found = cache[upward, node] = walk(self, node, upward)
         return found
 
+    # _out and _in are the innermost step of every traversal: most endpoints have no qualified
+    # fact, and for those each returns the shared tuple in one call.
     def _out(self, node: str, relation: Relation) -> tuple[Fact, ...]:
-        return self._here(True, node, relation)
+        key = (node, relation)
+        facts = self._index.outgoing.get(key, ())
+        return self._filtered(True, key, facts) if facts and key in self._index.qualified else facts
 
     def _in(self, node: str, relation: Relation) -> tuple[Fact, ...]:
-        return self._here(False, node, relation)
+        key = (node, relation)
+        facts = self._index.incoming.get(key, ())
+        return self._filtered(False, key, facts) if facts and key in self._index.qualified else facts
 
     def _groups(self) -> frozenset[str]:
         """The ids of the professions that are groups."""
@@ -882,10 +903,14 @@ class Taxonomy:
         self, minutes: int, service: Ref = "psychotherapy", with_em: bool = False
     ) -> tuple[BillingCode, ...]:
         """The codes for one session of ``minutes`` minutes (see :mod:`.billing`)."""
+        from . import billing
+
         return billing.codes_for_session(self, minutes, service=service, with_em=with_em)
 
     def who_can_bill(self, code: Ref) -> Answer:
         """The professions that may bill a code under this view's payer and date."""
+        from . import billing
+
         return billing.who_can_bill(self, code)
 
     def check_claim(
@@ -897,6 +922,8 @@ class Taxonomy:
         diagnosis: Ref | None = None,
     ) -> ClaimCheck:
         """Check one day's codes for one clinician; see :func:`.billing.check_claim`."""
+        from . import billing
+
         return billing.check_claim(self, codes, profession=profession, minutes=minutes, diagnosis=diagnosis)
 
     def titles(self, profession: Ref, jurisdiction: str | Jurisdiction | None = None) -> Answer:
@@ -1001,9 +1028,20 @@ def _as_date(value: dt.date | str) -> dt.date:
 _lock = threading.Lock()
 
 
+def _read_and_index() -> tuple[Dataset, _Index]:
+    data = read()
+    return data, _Index(data)
+
+
 @functools.cache
 def _shipped() -> Taxonomy:
-    return Taxonomy(read())
+    from . import _cache
+    from .load import _collector_paused, _shipped_name
+
+    files = [(_shipped_name(path), path) for path in shipped_files()]
+    with _collector_paused():
+        data, index = _cache.cached(files, _read_and_index)
+    return Taxonomy(data, _index=index)
 
 
 def load(*overlays: str | Path) -> Taxonomy:
