@@ -33,6 +33,7 @@ ON = "2025-06-01"
 def baseline(path: Path, out: Path, codes: list[tuple[str, str]]) -> None:
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
     con.execute("CREATE TABLE codes (code VARCHAR, provider_type VARCHAR)")
     con.executemany("INSERT INTO codes VALUES (?, ?)", codes)
     columns = ", ".join(f'"Healthcare Provider Taxonomy Code_{i}"' for i in range(1, 16))
@@ -115,9 +116,17 @@ def main() -> None:
             (work / "npidata.csv").unlink()
             big = write_nppes(work / "big.csv", args.big, seed=3, malformed=10)
             size = big.path.stat().st_size / 2**30
-            # Each run in a child process of its own, so that its peak memory is its own.
-            ours, peak = isolated(_annotate_big, big.path, work / "big.parquet")
-            bare, bare_peak = isolated(baseline, big.path, work / "bare.parquet", codes)
+            # Each run in a child process of its own, so that its peak memory is its own; two rounds,
+            # the second in the other order, and the faster of each kept (the file is read from the
+            # page cache alike by both).
+            rounds = [
+                isolated(_annotate_big, big.path, work / "big.parquet"),
+                isolated(baseline, big.path, work / "bare.parquet", codes),
+            ]
+            rounds = [*rounds, isolated(baseline, big.path, work / "bare.parquet", codes)]
+            rounds.append(isolated(_annotate_big, big.path, work / "big.parquet"))
+            ours, peak = min(rounds[0][0], rounds[3][0]), max(rounds[0][1], rounds[3][1])
+            bare, bare_peak = min(rounds[1][0], rounds[2][0]), max(rounds[1][1], rounds[2][1])
             print(
                 f"{args.big:,} rows ({size:.1f} GiB): ratio {ours / bare:.2f} ({ours:.1f} s / {bare:.1f} s); "
                 f"peak RSS annotate {peak:.2f} GiB, baseline {bare_peak:.2f} GiB"
