@@ -858,7 +858,7 @@ def _shipped_root() -> Path:
 
 def shipped_files() -> list[Path]:
     """The shipped data files, in the order they are read."""
-    found = []
+    found: list[Path] = []
     for folder, _, names in os.walk(_shipped_root()):  # os.walk: pathlib's rglob costs a cold start 4 ms
         found.extend(Path(folder, name) for name in names if name.endswith(".toml"))
     return sorted(found)

@@ -558,7 +558,8 @@ class Taxonomy:
         return self._out(node, relation) if outgoing else self._in(node, relation)
 
     def _filtered(self, outgoing: bool, key: tuple[str, Relation], facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
-        context, cache, _ = self._caches()
+        cache = self._caches()[1]
+        context = self._dated()
         cached = (outgoing, *key)
         found = cache.get(cached)
         if found is None:
