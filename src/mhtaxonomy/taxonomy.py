@@ -286,6 +286,10 @@ class _Index:
             for key, facts in table.items()
             if any(f.jurisdictions is not None or f.payers is not None or f.valid_from or f.valid_until for f in facts)
         )
+        # The is_a closures that no qualified fact touches: the same in every view, so computed once.
+        self.static_closures: dict[tuple[bool, str], Mapping[str, tuple[Fact, ...]]] = {}
+        # Likewise the services a modality or billing code stands for (see queries._services_of).
+        self.static_services: dict[str, dict[str, tuple[Fact, ...]]] = {}
         self._lock = threading.Lock()
         self._finder: _Finder | None = None
         self._graph: nx.MultiDiGraph | None = None
@@ -323,11 +327,12 @@ class _Index:
 
     def __getstate__(self) -> dict[str, object]:
         # The lock and what is built on demand stay behind (the shipped data's cache pickles the rest).
-        state = {name: value for name, value in vars(self).items() if name not in {"_lock", "_finder", "_graph"}}
-        return state
+        skipped = {"_lock", "_finder", "_graph", "static_closures", "static_services"}
+        return {name: value for name, value in vars(self).items() if name not in skipped}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         vars(self).update(state)
+        self.static_closures, self.static_services = {}, {}
         self._lock = threading.Lock()
         self._finder = None
         self._graph = None
@@ -577,6 +582,9 @@ class Taxonomy:
         self, upward: bool, node: str, walk: Callable[[Taxonomy, str, bool], Mapping[str, tuple[Fact, ...]]]
     ) -> Mapping[str, tuple[Fact, ...]]:
         """``walk(self, node, upward)``'s answer, computed once per view and day (callers must not change it)."""
+        found = self._index.static_closures.get((upward, node))
+        if found is not None:
+            return found
         cache = self._caches()[2]
         found = cache.get((upward, node))
         if found is None:
@@ -602,6 +610,10 @@ class Taxonomy:
     def _out_anywhere(self, node: str, relation: Relation) -> tuple[Fact, ...]:
         """Facts from ``node`` whatever their places and dates (to tell "not here" from "nowhere")."""
         return tuple(self._index.outgoing.get((node, relation), ()))
+
+    def _of_kind(self, kind: Kind) -> tuple[Entity, ...]:
+        """The entities of one kind, sorted by id (the shared tuple: no copy)."""
+        return self._index.by_kind.get(kind, ())
 
     def _entity(self, entity_id: str) -> Entity:
         return self._data.entities[entity_id]
