@@ -132,9 +132,8 @@ def normalize(text: str) -> str:
 SHORT_QUERY = 8
 
 
-def _common_letters(wanted: Mapping[str, int], text: str) -> int:
-    """How many letters ``text`` shares with the letter counts ``wanted`` (difflib's quick_ratio numerator)."""
-    have = Counter(text)
+def _common_letters(wanted: Mapping[str, int], have: Mapping[str, int]) -> int:
+    """How many letters two letter counts share (difflib's quick_ratio numerator)."""
     return sum(min(count, wanted[letter]) for letter, count in have.items() if letter in wanted)
 
 
@@ -154,6 +153,7 @@ class _Finder:
         self.keys = sorted(labels)
         self.ids = [tuple(labels[key]) for key in self.keys]
         self.key_grams = self._grams(self.keys)
+        self.letter_counts = [Counter(key) for key in self.keys]
         self.by_length: dict[int, list[int]] = defaultdict(list)
         for position, key in enumerate(self.keys):
             self.by_length[len(key)].append(position)
@@ -203,13 +203,14 @@ class _Finder:
 
         matcher = difflib.SequenceMatcher(None, query)
         letters = Counter(query)
+        counts = self.letter_counts
         for position in candidates:
             key = self.keys[position]
             enough = cutoff * (len(key) + len(query)) / 2  # the shared letters a ratio of cutoff needs
-            if min(len(key), len(query)) < enough or sum(letter in letters for letter in key) < enough:
-                continue  # difflib's real_quick_ratio and a bound on its quick_ratio, built from nothing
-            if _common_letters(letters, key) < enough:
-                continue  # difflib's quick_ratio, without indexing the label
+            if min(len(key), len(query)) < enough:
+                continue  # difflib's real_quick_ratio
+            if _common_letters(letters, counts[position]) < enough:
+                continue  # difflib's quick_ratio, from the label's letters counted once
             matcher.set_seq2(key)
             ratio = matcher.ratio()
             if ratio >= cutoff:
