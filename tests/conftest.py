@@ -1,11 +1,15 @@
 """Shared fixtures and settings: the shipped taxonomy, loaded once; hypothesis without deadlines."""
 
 import os
+import tempfile
 
 import pytest
 from hypothesis import settings
 
 import mhtaxonomy as mht
+
+# The suite's loads share a cache of its own (subprocesses inherit it), never the user's.
+os.environ["MHTAXONOMY_CACHE_DIR"] = tempfile.mkdtemp(prefix="mhtaxonomy-test-cache-")
 
 # Timing belongs in benchmarks/, not in pass/fail: a loaded CI machine must not fail a property.
 settings.register_profile("mhtaxonomy", deadline=None, print_blob=True)

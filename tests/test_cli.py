@@ -386,3 +386,30 @@ def test_a_place_the_data_know_nothing_about_is_named(capsys: pytest.CaptureFixt
     _, out, _ = run(capsys, "who-can-provide", "prescribing", "--jurisdiction", silent.id, "--json")
     notes = json.loads(out)["context"]["notes"]
     assert len(notes) == 1 and f"no fact specific to {silent.name}" in notes[0]["reason"]
+
+
+def test_command_homes_name_the_module_of_every_command() -> None:
+    import importlib
+
+    from mhtaxonomy.cli import COMMAND_HOMES, COMMAND_MODULES
+    from mhtaxonomy.cli.commands import COMMANDS
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"mhtaxonomy.cli.{module}")
+    homes = {command.name: command.run.__module__.rsplit(".", 1)[1] for command in COMMANDS.values()}
+    assert {name: module for name, module in homes.items() if module != "commands"} == COMMAND_HOMES
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import contextlib, io, sys\n"
+        "from mhtaxonomy.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['stats'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mhtaxonomy.cli.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "['mhtaxonomy.cli.commands', 'mhtaxonomy.cli.render']"

@@ -6,9 +6,8 @@
 True
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-from .billing import ClaimCheck, Problem
 from .load import DataError
 from .model import (
     BillingCode,
@@ -46,10 +45,33 @@ from .taxonomy import (
     load,
 )
 
-try:
-    __version__ = version("mhtaxonomy")
-except PackageNotFoundError:  # pragma: no cover - only when run from a source tree
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    from .billing import ClaimCheck, Problem
+
+#: Names imported on first use, so that ``import mhtaxonomy`` stays fast: name -> module.
+_LAZY = {"ClaimCheck": "billing", "Problem": "billing"}
+
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        found = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = found
+        return found
+    # The version is read from the installed metadata only when asked for: importlib.metadata
+    # costs more to import than the rest of a cold start.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("mhtaxonomy")
+        except PackageNotFoundError:  # pragma: no cover - only when run from a source tree
+            found = "0.0.0"
+        globals()["__version__"] = found
+        return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "AmbiguousEntityError",

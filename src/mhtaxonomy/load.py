@@ -50,13 +50,11 @@ import datetime as dt
 import enum
 import functools
 import gc
-import importlib.resources
 import math
 import os
 import re
 import stat
 import sys
-import tomllib
 import types
 import typing
 from collections import defaultdict
@@ -93,7 +91,8 @@ __all__ = [
     "read",
 ]
 
-SHIPPED_DATA = importlib.resources.files("mhtaxonomy") / "data"
+#: The directory of the shipped data files.
+SHIPPED_DATA = Path(__file__).parent / "data"
 
 #: The largest data file read, in bytes (all the shipped files together are about 0.3 MB).
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -426,9 +425,12 @@ def _parse(content: bytes, file: str, *, trusted: bool) -> dict[str, Any]:
         line = content.count(b"\n", 0, error.start) + 1
         bad = content[error.start : error.start + 1]
         raise DataError(f"not UTF-8 text: byte {error.start} (line {line}) is {_shown(bad)}", file=file) from None
-    if trusted and _fast_toml is not None:
+    fast = _compiled_toml() if trusted else None
+    if fast is not None:
         # The shipped files only: a test checks this parser gives tomllib's output on each of them.
-        return _fast_toml(text)
+        return fast(text)
+    import tomllib  # here, not at the top: a cold start that finds the cache parses nothing
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -437,6 +439,7 @@ def _parse(content: bytes, file: str, *, trusted: bool) -> dict[str, Any]:
         raise DataError("not valid TOML here: arrays or tables nested too deeply", file=file) from None
 
 
+@functools.cache
 def _compiled_toml() -> Callable[[str], dict[str, Any]] | None:
     try:
         import rtoml
@@ -444,8 +447,6 @@ def _compiled_toml() -> Callable[[str], dict[str, Any]] | None:
         return None
     return typing.cast(Callable[[str], dict[str, Any]], rtoml.loads)
 
-
-_fast_toml = _compiled_toml()
 
 
 # -- records ----------------------------------------------------------------------------------------
@@ -852,12 +853,15 @@ def _check_acyclic(facts: Mapping[str, Fact], origins: Mapping[str, str], shippe
 
 
 def _shipped_root() -> Path:
-    return Path(str(SHIPPED_DATA))
+    return SHIPPED_DATA
 
 
 def shipped_files() -> list[Path]:
     """The shipped data files, in the order they are read."""
-    return sorted(_shipped_root().rglob("*.toml"))
+    found: list[Path] = []
+    for folder, _, names in os.walk(_shipped_root()):  # os.walk: pathlib's rglob costs a cold start 4 ms
+        found.extend(Path(folder, name) for name in names if name.endswith(".toml"))
+    return sorted(found)
 
 
 def _shipped_name(path: Path) -> str:

@@ -501,14 +501,40 @@ def _down(tax: Taxonomy) -> Step:
 
 def _upward(tax: Taxonomy, node: str) -> Mapping[str, Path]:
     """``node`` and everything broader, each with the ``is_a`` chain from ``node`` (kept per view: do not change)."""
-    return tax._closure(True, node, lambda: _walk({node: ()}, _up(tax)))
+    return tax._closure(True, node, _is_a_closure)
 
 
 def _downward(tax: Taxonomy, node: str) -> Mapping[str, Path]:
     """``node`` and everything narrower, each with its ``is_a`` chain, read from the narrower end (kept per view)."""
-    return tax._closure(
-        False, node, lambda: {k: tuple(reversed(v)) for k, v in _walk({node: ()}, _down(tax)).items()}
-    )
+    return tax._closure(False, node, _is_a_closure)
+
+
+def _is_a_closure(tax: Taxonomy, node: str, upward: bool) -> dict[str, Path]:
+    """The breadth-first ``is_a`` closure of ``node``; each path is read from the narrower end.
+
+    The same walk as :func:`_walk` with :func:`_up` or :func:`_down`, written out: it runs for
+    every node a question touches in a fresh view.
+    """
+    here = tax._out if upward else tax._in
+    qualified = tax._index.qualified
+    static = True  # no step met a fact that holds only somewhere, for some payer or for a while
+    paths: dict[str, Path] = {node: ()}
+    frontier = [node]
+    while frontier:
+        following = []
+        for current in frontier:
+            static = static and (current, Relation.IS_A) not in qualified
+            path = paths[current]
+            for fact in here(current, Relation.IS_A):
+                reached = fact.object if upward else fact.subject
+                if reached not in paths:
+                    # Upward the chain grows at its broad end; downward at its narrow end.
+                    paths[reached] = path + (fact,) if upward else (fact,) + path
+                    following.append(reached)
+        frontier = following
+    if static:  # the same in every view: shared by all of them
+        tax._index.static_closures[upward, node] = paths
+    return paths
 
 
 def broader(tax: Taxonomy, ref: Ref) -> Answer:
@@ -531,13 +557,25 @@ def _services_of(tax: Taxonomy, entity: Entity) -> dict[str, Path]:
     """The services a service, modality or code stands for, with the facts that link them."""
     if entity.kind is Kind.SERVICE:
         return {entity.id: ()}
+    index = tax._index
+    found = index.static_services.get(entity.id)
+    if found is not None:
+        return found
     if entity.kind is Kind.MODALITY:
         services: dict[str, Path] = {}
-        for modality, chain in _upward(tax, entity.id).items():
+        above = _upward(tax, entity.id)
+        for modality, chain in above.items():
             for fact in tax._out(modality, Relation.FORM_OF):
                 services.setdefault(fact.object, chain + (fact,))
-        return services
-    return {fact.object: (fact,) for fact in tax._out(entity.id, Relation.BILLS)}
+        static = index.static_closures.get((True, entity.id)) is above and not any(
+            (modality, Relation.FORM_OF) in index.qualified for modality in above
+        )
+    else:
+        services = {fact.object: (fact,) for fact in tax._out(entity.id, Relation.BILLS)}
+        static = (entity.id, Relation.BILLS) not in index.qualified
+    if static:  # the same in every view (callers must not change it)
+        index.static_services[entity.id] = services
+    return services
 
 
 def _providers(tax: Taxonomy, service: str, independently: bool) -> dict[str, Path]:
@@ -664,9 +702,11 @@ def _requiring_diagnosis(tax: Taxonomy) -> dict[str, Path]:
         else:
             paths.setdefault(subject.id, (fact,))
     services = {key: path for key, path in paths.items() if tax._entity(key).kind is Kind.SERVICE}
-    for entity in (*tax.entities(Kind.MODALITY), *tax.entities(Kind.BILLING_CODE)):
+    for entity in (*tax._of_kind(Kind.MODALITY), *tax._of_kind(Kind.BILLING_CODE)):
+        if entity.id in paths:
+            continue
         linked = _services_of(tax, entity)
-        if linked and all(service in services for service in linked) and entity.id not in paths:
+        if linked and all(service in services for service in linked):
             first = min(linked)
             paths[entity.id] = linked[first] + services[first]
     return paths

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import difflib
 import functools
 import heapq
 import operator
@@ -24,8 +23,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 
-from . import billing, queries
-from .load import Dataset, read
+from . import queries
+from .load import Dataset, read, shipped_files
 from .model import (
     BillingCode,
     Code,
@@ -133,9 +132,8 @@ def normalize(text: str) -> str:
 SHORT_QUERY = 8
 
 
-def _common_letters(wanted: Mapping[str, int], text: str) -> int:
-    """How many letters ``text`` shares with the letter counts ``wanted`` (difflib's quick_ratio numerator)."""
-    have = Counter(text)
+def _common_letters(wanted: Mapping[str, int], have: Mapping[str, int]) -> int:
+    """How many letters two letter counts share (difflib's quick_ratio numerator)."""
     return sum(min(count, wanted[letter]) for letter, count in have.items() if letter in wanted)
 
 
@@ -155,6 +153,7 @@ class _Finder:
         self.keys = sorted(labels)
         self.ids = [tuple(labels[key]) for key in self.keys]
         self.key_grams = self._grams(self.keys)
+        self.letter_counts = [Counter(key) for key in self.keys]
         self.by_length: dict[int, list[int]] = defaultdict(list)
         for position, key in enumerate(self.keys):
             self.by_length[len(key)].append(position)
@@ -200,15 +199,18 @@ class _Finder:
             # is not compared (measured: no ranking of typed-wrong labels changes).
             least = max(1, len(grams) // 5)
             candidates = [position for position, count in shared.items() if count >= least]
+        import difflib  # here: most sessions never search, and a cold start skips it
+
         matcher = difflib.SequenceMatcher(None, query)
         letters = Counter(query)
+        counts = self.letter_counts
         for position in candidates:
             key = self.keys[position]
             enough = cutoff * (len(key) + len(query)) / 2  # the shared letters a ratio of cutoff needs
-            if min(len(key), len(query)) < enough or sum(letter in letters for letter in key) < enough:
-                continue  # difflib's real_quick_ratio and a bound on its quick_ratio, built from nothing
-            if _common_letters(letters, key) < enough:
-                continue  # difflib's quick_ratio, without indexing the label
+            if min(len(key), len(query)) < enough:
+                continue  # difflib's real_quick_ratio
+            if _common_letters(letters, counts[position]) < enough:
+                continue  # difflib's quick_ratio, from the label's letters counted once
             matcher.set_seq2(key)
             ratio = matcher.ratio()
             if ratio >= cutoff:
@@ -285,6 +287,10 @@ class _Index:
             for key, facts in table.items()
             if any(f.jurisdictions is not None or f.payers is not None or f.valid_from or f.valid_until for f in facts)
         )
+        # The is_a closures that no qualified fact touches: the same in every view, so computed once.
+        self.static_closures: dict[tuple[bool, str], Mapping[str, tuple[Fact, ...]]] = {}
+        # Likewise the services a modality or billing code stands for (see queries._services_of).
+        self.static_services: dict[str, dict[str, tuple[Fact, ...]]] = {}
         self._lock = threading.Lock()
         self._finder: _Finder | None = None
         self._graph: nx.MultiDiGraph | None = None
@@ -319,6 +325,18 @@ class _Index:
             if code.matches(text):
                 found.add(entity_id)
         return found
+
+    def __getstate__(self) -> dict[str, object]:
+        # The lock and what is built on demand stay behind (the shipped data's cache pickles the rest).
+        skipped = {"_lock", "_finder", "_graph", "static_closures", "static_services"}
+        return {name: value for name, value in vars(self).items() if name not in skipped}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self.static_closures, self.static_services = {}, {}
+        self._lock = threading.Lock()
+        self._finder = None
+        self._graph = None
 
     @property
     def finder(self) -> _Finder:
@@ -471,6 +489,8 @@ class Taxonomy:
         try:
             return self._data.sources[source_id]
         except KeyError:
+            import difflib
+
             close = difflib.get_close_matches(source_id[:MAX_SEARCH_TEXT], list(self._data.sources), n=5)
             raise UnknownEntityError(source_id, close, "source") from None
 
@@ -520,6 +540,8 @@ class Taxonomy:
         try:
             return self._data.facts[fact_id]
         except KeyError:
+            import difflib
+
             close = difflib.get_close_matches(fact_id[:MAX_SEARCH_TEXT], list(self._data.facts), n=5)
             raise UnknownEntityError(fact_id, close, "fact") from None
 
@@ -539,39 +561,48 @@ class Taxonomy:
 
     def _here(self, outgoing: bool, node: str, relation: Relation) -> tuple[Fact, ...]:
         """The facts from (or to) ``node`` that hold in this view, filtered once per view and day."""
-        key = (node, relation)
-        facts = (self._index.outgoing if outgoing else self._index.incoming).get(key, ())
-        if key not in self._index.qualified:
-            return facts
+        return self._out(node, relation) if outgoing else self._in(node, relation)
+
+    def _filtered(self, outgoing: bool, key: tuple[str, Relation], facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
         cache = self._caches()[1]
-        found = cache.get((outgoing, node, relation))
+        context = self._dated()
+        cached = (outgoing, *key)
+        found = cache.get(cached)
         if found is None:
-            context = self._dated()
-            found = cache[outgoing, node, relation] = tuple(f for f in facts if f.holds_in(context))
+            found = cache[cached] = tuple(f for f in facts if f.holds_in(context))
         return found
 
     def _caches(self) -> _ViewCache:
-        context = self._dated()
+        context = self._context if self._context.on is not None else self._dated()
         caches = self._adjacency
         if caches[0] is not context:  # the first question, or a new day
             caches = self._adjacency = (context, {}, {})
         return caches
 
     def _closure(
-        self, upward: bool, node: str, walk: Callable[[], Mapping[str, tuple[Fact, ...]]]
+        self, upward: bool, node: str, walk: Callable[[Taxonomy, str, bool], Mapping[str, tuple[Fact, ...]]]
     ) -> Mapping[str, tuple[Fact, ...]]:
-        """``walk()``'s answer for ``node``, computed once per view and day (callers must not change it)."""
+        """``walk(self, node, upward)``'s answer, computed once per view and day (callers must not change it)."""
+        found = self._index.static_closures.get((upward, node))
+        if found is not None:
+            return found
         cache = self._caches()[2]
         found = cache.get((upward, node))
         if found is None:
-            found = cache[upward, node] = walk()
+            found = cache[upward, node] = walk(self, node, upward)
         return found
 
+    # _out and _in are the innermost step of every traversal: most endpoints have no qualified
+    # fact, and for those each returns the shared tuple in one call.
     def _out(self, node: str, relation: Relation) -> tuple[Fact, ...]:
-        return self._here(True, node, relation)
+        key = (node, relation)
+        facts = self._index.outgoing.get(key, ())
+        return self._filtered(True, key, facts) if facts and key in self._index.qualified else facts
 
     def _in(self, node: str, relation: Relation) -> tuple[Fact, ...]:
-        return self._here(False, node, relation)
+        key = (node, relation)
+        facts = self._index.incoming.get(key, ())
+        return self._filtered(False, key, facts) if facts and key in self._index.qualified else facts
 
     def _groups(self) -> frozenset[str]:
         """The ids of the professions that are groups."""
@@ -580,6 +611,10 @@ class Taxonomy:
     def _out_anywhere(self, node: str, relation: Relation) -> tuple[Fact, ...]:
         """Facts from ``node`` whatever their places and dates (to tell "not here" from "nowhere")."""
         return tuple(self._index.outgoing.get((node, relation), ()))
+
+    def _of_kind(self, kind: Kind) -> tuple[Entity, ...]:
+        """The entities of one kind, sorted by id (the shared tuple: no copy)."""
+        return self._index.by_kind.get(kind, ())
 
     def _entity(self, entity_id: str) -> Entity:
         return self._data.entities[entity_id]
@@ -882,10 +917,14 @@ class Taxonomy:
         self, minutes: int, service: Ref = "psychotherapy", with_em: bool = False
     ) -> tuple[BillingCode, ...]:
         """The codes for one session of ``minutes`` minutes (see :mod:`.billing`)."""
+        from . import billing
+
         return billing.codes_for_session(self, minutes, service=service, with_em=with_em)
 
     def who_can_bill(self, code: Ref) -> Answer:
         """The professions that may bill a code under this view's payer and date."""
+        from . import billing
+
         return billing.who_can_bill(self, code)
 
     def check_claim(
@@ -897,6 +936,8 @@ class Taxonomy:
         diagnosis: Ref | None = None,
     ) -> ClaimCheck:
         """Check one day's codes for one clinician; see :func:`.billing.check_claim`."""
+        from . import billing
+
         return billing.check_claim(self, codes, profession=profession, minutes=minutes, diagnosis=diagnosis)
 
     def titles(self, profession: Ref, jurisdiction: str | Jurisdiction | None = None) -> Answer:
@@ -1001,9 +1042,20 @@ def _as_date(value: dt.date | str) -> dt.date:
 _lock = threading.Lock()
 
 
+def _read_and_index() -> tuple[Dataset, _Index]:
+    data = read()
+    return data, _Index(data)
+
+
 @functools.cache
 def _shipped() -> Taxonomy:
-    return Taxonomy(read())
+    from . import _cache
+    from .load import _collector_paused, _shipped_name
+
+    files = [(_shipped_name(path), path) for path in shipped_files()]
+    with _collector_paused():
+        data, index = _cache.cached(files, _read_and_index)
+    return Taxonomy(data, _index=index)
 
 
 def load(*overlays: str | Path) -> Taxonomy:

@@ -26,7 +26,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from .. import __version__
 from ..load import DataError
 from ..taxonomy import EntityLookupError, Taxonomy, load
 from .commands import COMMANDS, Reply
@@ -36,6 +35,10 @@ __all__ = ["COMMAND_MODULES", "SCHEMA_VERSION", "main"]
 
 #: The modules (in this package) whose ``@command`` functions are subcommands.
 COMMAND_MODULES = ("commands", "export", "nationwide", "annotate")
+
+#: The module of each subcommand outside ``commands``, so that running one imports only its own
+#: module (a test checks this against the registered commands).
+COMMAND_HOMES = {"export": "export", "coverage": "nationwide", "can-practice": "nationwide", "telehealth": "nationwide", "annotate": "annotate"}
 
 #: The version of the ``--json`` output's schema (``output.schema.json``); raised on any change
 #: a script reading the output would notice.
@@ -67,6 +70,8 @@ class _Version(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
         tax = load()
+        from .. import __version__
+
         print(f"mhtaxonomy {__version__} (data {tax.data_version}, checked as of {tax.as_of.isoformat()})")
         parser.exit()
 
@@ -75,11 +80,15 @@ def _parser(wanted: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``wanted`` (a command's name), only that command's arguments are built.
 
     Building every subcommand's arguments costs more than answering most questions
-    (argparse looks up translations for each), so the others get a bare parser that
-    still lists them in ``--help`` and among the valid choices.
+    (argparse looks up translations for each), so a known command gets a parser with
+    that command alone, and only its module is imported; anything else (``--help``,
+    an unknown or missing command) gets every command, so that all are listed.
     """
-    for module in COMMAND_MODULES:
-        importlib.import_module(f"{__name__}.{module}")
+    home = COMMAND_HOMES.get(wanted or "", "commands")
+    importlib.import_module(f"{__name__}.{home}")
+    if wanted not in COMMANDS:
+        for module in COMMAND_MODULES:
+            importlib.import_module(f"{__name__}.{module}")
     common = _Parser(add_help=False)
     common.add_argument("--jurisdiction", "-j", help="a state or territory: NM, US-NM or New Mexico")
     common.add_argument("--payer", "-p", help="a payer such as Medicare (see: mhtaxonomy list payers)")
@@ -95,12 +104,9 @@ def _parser(wanted: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version)
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
-    for command in COMMANDS.values():
-        full = wanted not in COMMANDS or wanted == command.name
-        sub = subcommands.add_parser(
-            command.name, help=command.help, description=command.help, parents=[common] if full else []
-        )
-        for argument in command.arguments if full else ():
+    for command in [COMMANDS[wanted]] if wanted in COMMANDS else COMMANDS.values():
+        sub = subcommands.add_parser(command.name, help=command.help, description=command.help, parents=[common])
+        for argument in command.arguments:
             sub.add_argument(*argument.flags, **argument.options)
         sub.set_defaults(run=command.run, writes=command.writes)
     return parser

@@ -1,0 +1,223 @@
+"""The shipped dataset's cache: used only when it is ours, private, intact and for the same data and code."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mhtaxonomy as mht
+from mhtaxonomy import _cache
+from mhtaxonomy.load import read
+from mhtaxonomy.taxonomy import Taxonomy
+
+
+class Builder:
+    """A build function that counts its calls."""
+
+    def __init__(self, value: object) -> None:
+        self.value, self.calls = value, 0
+
+    def __call__(self) -> object:
+        self.calls += 1
+        return self.value
+
+
+@pytest.fixture()
+def where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("MHTAXONOMY_CACHE_DIR", str(directory))
+    monkeypatch.delenv("MHTAXONOMY_CACHE", raising=False)
+    return directory
+
+
+@pytest.fixture()
+def files(tmp_path: Path) -> list[tuple[str, Path]]:
+    data = tmp_path / "data.toml"
+    data.write_text('[[source]]\nid = "A"\n')
+    return [("data.toml", data)]
+
+
+def only_file(directory: Path) -> Path:
+    (found,) = directory.glob("dataset-*.pickle")
+    return found
+
+
+def test_a_second_read_comes_from_the_cache(where: Path, files: list[tuple[str, Path]]) -> None:
+    first, second = Builder({"facts": [1, 2]}), Builder("never returned")
+    assert _cache.cached(files, first) == {"facts": [1, 2]}
+    assert _cache.cached(files, second) == {"facts": [1, 2]}
+    assert (first.calls, second.calls) == (1, 0)
+    assert oct(os.stat(where).st_mode & 0o777) == oct(0o700)
+
+
+def test_changed_data_miss_the_cache_and_replace_it(where: Path, files: list[tuple[str, Path]]) -> None:
+    _cache.cached(files, Builder("old"))
+    old = only_file(where)
+    files[0][1].write_text('[[source]]\nid = "B"\n')
+    fresh = Builder("new")
+    assert _cache.cached(files, fresh) == "new"
+    assert fresh.calls == 1
+    assert only_file(where) != old  # the stale file is removed, not left to pile up
+
+
+def test_a_renamed_file_is_other_data(where: Path, files: list[tuple[str, Path]]) -> None:
+    _cache.cached(files, Builder("as data.toml"))
+    renamed = [("other.toml", files[0][1])]
+    assert _cache.key(renamed) != _cache.key(files)
+    assert _cache.cached(renamed, Builder("as other.toml")) == "as other.toml"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "header"])
+def test_a_damaged_file_is_a_miss_and_is_rewritten(where: Path, files: list[tuple[str, Path]], damage: str) -> None:
+    _cache.cached(files, Builder("good"))
+    path = only_file(where)
+    blob = path.read_bytes()
+    if damage == "truncate":
+        blob = blob[:-3]
+    elif damage == "flip":
+        blob = blob[:-1] + bytes([blob[-1] ^ 1])
+    else:
+        blob = b"something else\n" + blob
+    path.write_bytes(blob)
+    rebuilt = Builder("rebuilt")
+    assert _cache.cached(files, rebuilt) == "rebuilt"
+    assert rebuilt.calls == 1
+    assert _cache.cached(files, Builder("not again")) == "rebuilt"
+
+
+def test_a_file_others_may_write_is_never_read(where: Path, files: list[tuple[str, Path]]) -> None:
+    _cache.cached(files, Builder("ours"))
+    os.chmod(only_file(where), 0o666)
+    rebuilt = Builder("rebuilt")
+    assert _cache.cached(files, rebuilt) == "rebuilt"
+    assert rebuilt.calls == 1
+
+
+def test_a_directory_others_may_write_is_neither_read_nor_written(where: Path, files: list[tuple[str, Path]]) -> None:
+    _cache.cached(files, Builder("ours"))
+    os.chmod(where, 0o777)
+    before = sorted(where.iterdir())
+    for value in ("first", "second"):
+        build = Builder(value)
+        assert _cache.cached(files, build) == value
+        assert build.calls == 1
+    assert sorted(where.iterdir()) == before
+
+
+def test_a_symbolic_link_is_not_followed(where: Path, files: list[tuple[str, Path]], tmp_path: Path) -> None:
+    _cache.cached(files, Builder("ours"))
+    path = only_file(where)
+    planted = tmp_path / "planted.pickle"
+    planted.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(planted)
+    build = Builder("rebuilt")
+    assert _cache.cached(files, build) == "rebuilt"
+    assert build.calls == 1
+
+
+def test_a_cache_that_cannot_be_written_changes_nothing(tmp_path: Path, files: list[tuple[str, Path]], monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("MHTAXONOMY_CACHE_DIR", str(blocker / "cache"))
+    builds = [Builder("one"), Builder("two")]
+    assert [_cache.cached(files, b) for b in builds] == ["one", "two"]
+    assert blocker.read_text() == "not a directory"
+
+
+@pytest.mark.parametrize("setting", ["0", "off", "no", "false", " OFF "])
+def test_the_cache_can_be_turned_off(where: Path, files: list[tuple[str, Path]], monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
+    monkeypatch.setenv("MHTAXONOMY_CACHE", setting)
+    builds = [Builder("one"), Builder("two")]
+    assert [_cache.cached(files, b) for b in builds] == ["one", "two"]
+    assert not where.exists()
+
+
+def test_a_failing_build_stores_nothing(where: Path, files: list[tuple[str, Path]]) -> None:
+    def broken() -> object:
+        raise mht.DataError("bad", file="data.toml")
+
+    with pytest.raises(mht.DataError):
+        _cache.cached(files, broken)
+    assert not where.exists() or not list(where.glob("dataset-*.pickle"))
+
+
+def test_the_directory_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("MHTAXONOMY_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert _cache.cache_dir() == tmp_path / "mhtaxonomy"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert _cache.cache_dir() == tmp_path / "home" / ".cache" / "mhtaxonomy"
+
+
+@given(st.binary(max_size=200), st.binary(max_size=200))
+def test_the_key_changes_exactly_when_the_bytes_do(tmp_path_factory: pytest.TempPathFactory, one: bytes, two: bytes) -> None:
+    folder = tmp_path_factory.mktemp("key")
+    a, b = folder / "a.toml", folder / "b.toml"
+    a.write_bytes(one)
+    b.write_bytes(two)
+    assert (_cache.key([("x.toml", a)]) == _cache.key([("x.toml", b)])) == (one == two)
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20), lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=20))
+def test_any_value_comes_back_equal(tmp_path_factory: pytest.TempPathFactory, value: object) -> None:
+    folder = tmp_path_factory.mktemp("round")
+    data = folder / "data.toml"
+    data.write_bytes(pickle.dumps(value))  # a different file for each value: a different key
+    previous = os.environ.get("MHTAXONOMY_CACHE_DIR")
+    os.environ["MHTAXONOMY_CACHE_DIR"] = str(folder / "cache")
+    try:
+        _cache.cached([("d", data)], Builder(value))
+        again = Builder("not called")
+        assert _cache.cached([("d", data)], again) == value
+        assert again.calls == 0
+    finally:
+        if previous is None:
+            os.environ.pop("MHTAXONOMY_CACHE_DIR")
+        else:
+            os.environ["MHTAXONOMY_CACHE_DIR"] = previous
+
+
+def test_the_cached_shipped_taxonomy_answers_as_a_fresh_read(tmp_path: Path) -> None:
+    """Two fresh processes, the second from the cache, answer exactly what the uncached data answer."""
+    fresh = Taxonomy(read())
+    script = (
+        "import json, mhtaxonomy as m; t = m.load(); v = t.where(jurisdiction='NM', on='2025-06-01');"
+        "print(json.dumps([sorted(v.who_can_provide('psychotherapy').ids), sorted(v.what_requires_diagnosis().ids),"
+        " t.get('F33.41').id, len(t.entities()), len(t.facts()), [e.id for e in t.search('psychoterapy')][:5]]))"
+    )
+    env = {**os.environ, "MHTAXONOMY_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("MHTAXONOMY_CACHE", None)
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True).stdout for _ in range(2)]
+    assert len(list((tmp_path / "cache").glob("dataset-*.pickle"))) == 1
+    view = fresh.where(jurisdiction="NM", on="2025-06-01")
+    expected = (
+        f'[{sorted(view.who_can_provide("psychotherapy").ids)}, {sorted(view.what_requires_diagnosis().ids)}, '
+        f'"{fresh.get("F33.41").id}", {len(fresh.entities())}, {len(fresh.facts())}, '
+        f'{[e.id for e in fresh.search("psychoterapy")][:5]}]'
+    ).replace("'", '"')
+    assert runs == [expected + "\n", expected + "\n"]
+
+
+def test_overlays_are_never_cached(where: Path, tmp_path: Path) -> None:
+    overlay = tmp_path / "ours.toml"
+    overlay.write_text('[[source]]\nid = "OURS-1"\ntitle = "Our notes"\nquality = "secondary"\n')
+    assert "OURS-1" in mht.load(overlay)._data.sources
+    assert not where.exists()
+
+
+@pytest.mark.skipif(getattr(os, "geteuid", lambda: -1)() != 0, reason="only root can give a file to another user")
+def test_a_file_owned_by_someone_else_is_never_read(where: Path, files: list[tuple[str, Path]]) -> None:
+    _cache.cached(files, Builder("ours"))
+    os.chown(only_file(where), 4242, -1)
+    rebuilt = Builder("rebuilt")
+    assert _cache.cached(files, rebuilt) == "rebuilt"
+    assert rebuilt.calls == 1
