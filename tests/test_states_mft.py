@@ -62,3 +62,29 @@ def test_sourced_cells_are_no_longer_marked_unknown(grid):
 
 def test_tier_does_not_leak_to_other_states(grid):
     assert "texas-lmft-associate-license" not in grid.cell("us-ok", "lmft", "tier").answer
+
+
+@pytest.mark.parametrize("state", ["us-ma", "us-nh", "us-sd", "us-hi", "us-dc"])
+def test_states_without_an_associate_credential(grid, state):
+    cell = grid.cell(state, "lmft", "tier")
+    assert cell.status == "sourced"
+    assert cell.answer == ("no-state-associate-licence",)
+
+
+def test_lower_tier_licences_in_kansas_and_ohio(grid):
+    assert grid.cell("us-ks", "lmft", "tier").answer == ("kansas-lmft-license",)
+    assert grid.cell("us-oh", "lmft", "tier").answer == ("ohio-mft-license",)
+
+
+def test_every_mft_tier_and_experience_cell_cites_a_stored_source(tax, grid):
+    known = {source.id for source in tax.sources()} if hasattr(tax, "sources") else None
+    for cell in grid:
+        if cell.profession == "lmft" and cell.question in ("tier", "experience") and cell.status == "sourced":
+            assert cell.sources
+            if known is not None:
+                assert set(cell.sources) <= known
+
+
+def test_unsourced_mft_cells_remain_unknown(grid):
+    assert grid.cell("us-pa", "lmft", "tier").status == "unknown"
+    assert grid.cell("us-pa", "lmft", "experience").status == "unknown"
