@@ -373,6 +373,17 @@ NUCC_NAMES = {
     "school-counselor": ("Counselor", "School Counselor"),
     "school-psychologist": ("Psychologist", "School Psychologist"),
     "school-social-worker": ("Social Worker", "School Social Worker"),
+    # issue 11 item 1 (professions_nucc.toml)
+    "behavior-analyst": ("Behavior Analyst", "Behavior Analyst"),
+    "assistant-behavior-analyst": ("Assistant Behavior Analyst", "Assistant Behavior Analyst"),
+    "behavior-technician": ("Behavior Technician", "Behavior Technician"),
+    "addiction-medicine-psychiatrist": ("Psychiatry & Neurology", "Addiction Medicine"),
+    "neuropsychiatrist": ("Psychiatry & Neurology", "Neuropsychiatry"),
+    "counselor-unspecified": ("Counselor", "Counselor"),
+    "poetry-therapist": ("Poetry Therapist", "Poetry Therapist"),
+    "psychiatric-technician": ("Licensed Psychiatric Technician", "Psychiatric Technician"),
+    "case-management-nurse": ("Registered Nurse", "Case Management"),
+    "psychiatric-pharmacist": ("Pharmacist", "Psychiatric Pharmacist"),
 }
 #: Primary care is several NUCC classifications (family, internal, paediatric, general practice).
 PRIMARY_CARE_CLASSIFICATIONS = {"Family Medicine", "Internal Medicine", "Pediatrics", "General Practice"}
