@@ -1,0 +1,68 @@
+"""Professional counselor cells sourced on the counselor branch (issue 12)."""
+
+import pytest
+
+import mhtaxonomy as mht
+
+
+@pytest.fixture(scope="module")
+def tax():
+    return mht.load()
+
+
+@pytest.mark.parametrize(
+    ("state", "title"),
+    [
+        ("us-sd", "lpc-mh-license"),
+        ("us-ne", "lmhp-license"),
+        ("us-mn", "lpcc-license"),
+        ("us-ms", "lpc-license"),
+        ("us-ky", "lpcc-license"),
+        ("us-nj", "lpc-license"),
+        ("us-mt", "lcpc-license"),
+        ("us-va", "lpc-license"),
+    ],
+)
+def test_state_counselor_title(tax, state, title):
+    assert tax.where(jurisdiction=state).titles("lpc").ids == {title}
+    assert tax.coverage().cell(state, "lpc", "title").status == "sourced"
+
+
+@pytest.mark.parametrize(
+    ("state", "tier"),
+    [
+        ("us-sd", "south-dakota-lpc-license"),
+        ("us-ne", "nebraska-plmhp-license"),
+        ("us-mn", "minnesota-lpc-license"),
+        ("us-ms", "mississippi-plpc-license"),
+        ("us-ky", "kentucky-lpca-license"),
+        ("us-nj", "new-jersey-lac-license"),
+        ("us-mt", "montana-pclc-license"),
+        ("us-va", "virginia-resident-in-counseling"),
+    ],
+)
+def test_state_counselor_tier(tax, state, tier):
+    cell = tax.coverage().cell(state, "lpc", "tier")
+    assert cell.status == "sourced"
+    assert tier in cell.answer
+
+
+@pytest.mark.parametrize(
+    ("state", "hours"),
+    [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000)],
+)
+def test_state_counselor_experience_hours(tax, state, hours):
+    cell = tax.coverage().cell(state, "lpc", "experience")
+    assert cell.status == "sourced"
+    assert [tax.get(i).hours for i in cell.answer] == [hours]
+
+
+def test_new_jersey_lac_practises_only_under_supervision(tax):
+    view = tax.where(jurisdiction="us-nj")
+    facts = [f for f in view.facts() if f.subject == "new-jersey-lac-license" and f.relation.value == "authorizes"]
+    assert facts and all(f.supervised for f in facts)
+
+
+def test_unsourced_states_stay_unknown(tax):
+    assert tax.coverage().cell("us-ky", "lpc", "experience").status == "unknown"
+    assert tax.coverage().cell("us-or", "lpc", "title").status == "unknown"
