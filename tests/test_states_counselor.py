@@ -21,6 +21,10 @@ def tax():
         ("us-nj", "lpc-license"),
         ("us-mt", "lcpc-license"),
         ("us-va", "lpc-license"),
+        ("us-me", "lcpc-license"),
+        ("us-nd", "lpc-license"),
+        ("us-nm", "lpcc-license"),
+        ("us-or", "lpc-license"),
     ],
 )
 def test_state_counselor_title(tax, state, title):
@@ -39,6 +43,10 @@ def test_state_counselor_title(tax, state, title):
         ("us-nj", "new-jersey-lac-license"),
         ("us-mt", "montana-pclc-license"),
         ("us-va", "virginia-resident-in-counseling"),
+        ("us-me", "maine-lcpc-conditional-license"),
+        ("us-nd", "north-dakota-lapc-license"),
+        ("us-nm", "new-mexico-lmhc-license"),
+        ("us-or", "oregon-registered-associate"),
     ],
 )
 def test_state_counselor_tier(tax, state, tier):
@@ -49,7 +57,7 @@ def test_state_counselor_tier(tax, state, tier):
 
 @pytest.mark.parametrize(
     ("state", "hours"),
-    [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000)],
+    [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000), ("us-nm", 3000), ("us-or", 2400)],
 )
 def test_state_counselor_experience_hours(tax, state, hours):
     cell = tax.coverage().cell(state, "lpc", "experience")
@@ -65,4 +73,4 @@ def test_new_jersey_lac_practises_only_under_supervision(tax):
 
 def test_unsourced_states_stay_unknown(tax):
     assert tax.coverage().cell("us-ky", "lpc", "experience").status == "unknown"
-    assert tax.coverage().cell("us-or", "lpc", "title").status == "unknown"
+    assert tax.coverage().cell("us-pa", "lpc", "title").status == "unknown"
