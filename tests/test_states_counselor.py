@@ -25,6 +25,10 @@ def tax():
         ("us-nd", "lpc-license"),
         ("us-nm", "lpcc-license"),
         ("us-or", "lpc-license"),
+        ("us-pa", "lpc-license"),
+        ("us-sc", "lpc-license"),
+        ("us-tn", "lpc-mhsp-license"),
+        ("us-wi", "lpc-license"),
     ],
 )
 def test_state_counselor_title(tax, state, title):
@@ -47,6 +51,9 @@ def test_state_counselor_title(tax, state, title):
         ("us-nd", "north-dakota-lapc-license"),
         ("us-nm", "new-mexico-lmhc-license"),
         ("us-or", "oregon-registered-associate"),
+        ("us-pa", "no-state-associate-licence"),
+        ("us-sc", "south-carolina-lpc-associate-license"),
+        ("us-wi", "wisconsin-lpc-training-license"),
     ],
 )
 def test_state_counselor_tier(tax, state, tier):
@@ -57,7 +64,7 @@ def test_state_counselor_tier(tax, state, tier):
 
 @pytest.mark.parametrize(
     ("state", "hours"),
-    [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000), ("us-nm", 3000), ("us-or", 2400)],
+    [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000), ("us-nm", 3000), ("us-or", 2400), ("us-pa", 3000), ("us-sc", 1500), ("us-tn", 3000)],
 )
 def test_state_counselor_experience_hours(tax, state, hours):
     cell = tax.coverage().cell(state, "lpc", "experience")
@@ -73,4 +80,4 @@ def test_new_jersey_lac_practises_only_under_supervision(tax):
 
 def test_unsourced_states_stay_unknown(tax):
     assert tax.coverage().cell("us-ky", "lpc", "experience").status == "unknown"
-    assert tax.coverage().cell("us-pa", "lpc", "title").status == "unknown"
+    assert tax.coverage().cell("us-ok", "lpc", "title").status == "unknown"
