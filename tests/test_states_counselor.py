@@ -29,6 +29,10 @@ def tax():
         ("us-sc", "lpc-license"),
         ("us-tn", "lpc-mhsp-license"),
         ("us-wi", "lpc-license"),
+        ("us-la", "lpc-license"),
+        ("us-ok", "lpc-license"),
+        ("us-wv", "lpc-license"),
+        ("us-dc", "lpc-license"),
     ],
 )
 def test_state_counselor_title(tax, state, title):
@@ -54,6 +58,10 @@ def test_state_counselor_title(tax, state, title):
         ("us-pa", "no-state-associate-licence"),
         ("us-sc", "south-carolina-lpc-associate-license"),
         ("us-wi", "wisconsin-lpc-training-license"),
+        ("us-la", "louisiana-plpc-license"),
+        ("us-ok", "oklahoma-lpc-candidate"),
+        ("us-wv", "west-virginia-provisional-counselor-license"),
+        ("us-dc", "dc-lgpc-license"),
     ],
 )
 def test_state_counselor_tier(tax, state, tier):
@@ -64,7 +72,7 @@ def test_state_counselor_tier(tax, state, tier):
 
 @pytest.mark.parametrize(
     ("state", "hours"),
-    [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000), ("us-nm", 3000), ("us-or", 2400), ("us-pa", 3000), ("us-sc", 1500), ("us-tn", 3000)],
+    [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000), ("us-nm", 3000), ("us-or", 2400), ("us-pa", 3000), ("us-sc", 1500), ("us-tn", 3000), ("us-la", 3000), ("us-ok", 3000), ("us-wv", 3000), ("us-dc", 3500)],
 )
 def test_state_counselor_experience_hours(tax, state, hours):
     cell = tax.coverage().cell(state, "lpc", "experience")
@@ -80,4 +88,4 @@ def test_new_jersey_lac_practises_only_under_supervision(tax):
 
 def test_unsourced_states_stay_unknown(tax):
     assert tax.coverage().cell("us-ky", "lpc", "experience").status == "unknown"
-    assert tax.coverage().cell("us-ok", "lpc", "title").status == "unknown"
+    assert tax.coverage().cell("us-mi", "lpc", "title").status == "unknown"
