@@ -33,6 +33,9 @@ def tax():
         ("us-ok", "lpc-license"),
         ("us-wv", "lpc-license"),
         ("us-dc", "lpc-license"),
+        ("us-mi", "lpc-license"),
+        ("us-mo", "lpc-license"),
+        ("us-nv", "cpc-license"),
     ],
 )
 def test_state_counselor_title(tax, state, title):
@@ -62,6 +65,9 @@ def test_state_counselor_title(tax, state, title):
         ("us-ok", "oklahoma-lpc-candidate"),
         ("us-wv", "west-virginia-provisional-counselor-license"),
         ("us-dc", "dc-lgpc-license"),
+        ("us-mi", "michigan-limited-counselor-license"),
+        ("us-mo", "missouri-plpc-license"),
+        ("us-nv", "nevada-cpc-intern-license"),
     ],
 )
 def test_state_counselor_tier(tax, state, tier):
@@ -72,7 +78,7 @@ def test_state_counselor_tier(tax, state, tier):
 
 @pytest.mark.parametrize(
     ("state", "hours"),
-    [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000), ("us-nm", 3000), ("us-or", 2400), ("us-pa", 3000), ("us-sc", 1500), ("us-tn", 3000), ("us-la", 3000), ("us-ok", 3000), ("us-wv", 3000), ("us-dc", 3500)],
+    [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000), ("us-nm", 3000), ("us-or", 2400), ("us-pa", 3000), ("us-sc", 1500), ("us-tn", 3000), ("us-la", 3000), ("us-ok", 3000), ("us-wv", 3000), ("us-dc", 3500), ("us-mi", 3000), ("us-mo", 3000), ("us-nv", 3000)],
 )
 def test_state_counselor_experience_hours(tax, state, hours):
     cell = tax.coverage().cell(state, "lpc", "experience")
@@ -88,4 +94,9 @@ def test_new_jersey_lac_practises_only_under_supervision(tax):
 
 def test_unsourced_states_stay_unknown(tax):
     assert tax.coverage().cell("us-ky", "lpc", "experience").status == "unknown"
-    assert tax.coverage().cell("us-mi", "lpc", "title").status == "unknown"
+    assert tax.coverage().cell("us-hi", "lpc", "tier").status == "unknown"
+
+
+def test_every_state_counselor_title_is_sourced(tax):
+    cov = tax.coverage()
+    assert all(c.status == "sourced" for c in cov.cells if c.profession == "lpc" and c.question == "title")
