@@ -78,7 +78,7 @@ def test_state_counselor_tier(tax, state, tier):
 
 @pytest.mark.parametrize(
     ("state", "hours"),
-    [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000), ("us-nm", 3000), ("us-or", 2400), ("us-pa", 3000), ("us-sc", 1500), ("us-tn", 3000), ("us-la", 3000), ("us-ok", 3000), ("us-wv", 3000), ("us-dc", 3500), ("us-mi", 3000), ("us-mo", 3000), ("us-nv", 3000)],
+    [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000), ("us-nm", 3000), ("us-or", 2400), ("us-pa", 3000), ("us-sc", 1500), ("us-tn", 3000), ("us-la", 3000), ("us-ok", 3000), ("us-wv", 3000), ("us-dc", 3500), ("us-mi", 3000), ("us-mo", 3000), ("us-nv", 3000), ("us-ky", 4000)],
 )
 def test_state_counselor_experience_hours(tax, state, hours):
     cell = tax.coverage().cell(state, "lpc", "experience")
@@ -93,7 +93,7 @@ def test_new_jersey_lac_practises_only_under_supervision(tax):
 
 
 def test_unsourced_states_stay_unknown(tax):
-    assert tax.coverage().cell("us-ky", "lpc", "experience").status == "unknown"
+    assert tax.coverage().cell("us-va", "lpc", "experience").status == "unknown"
     assert tax.coverage().cell("us-hi", "lpc", "tier").status == "unknown"
 
 
