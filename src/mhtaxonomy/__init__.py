@@ -35,7 +35,6 @@ from .model import (
     SourceQuality,
     Strength,
 )
-from .queries import Answer, Comparison, Explanation, Qualifiers, Row, Verdict
 from .taxonomy import (
     AmbiguousEntityError,
     EntityLookupError,
@@ -47,9 +46,11 @@ from .taxonomy import (
 
 if TYPE_CHECKING:
     from .billing import ClaimCheck, Problem
+    from .queries import Answer, Comparison, Explanation, Qualifiers, Row, Verdict
 
 #: Names imported on first use, so that ``import mhtaxonomy`` stays fast: name -> module.
 _LAZY = {"ClaimCheck": "billing", "Problem": "billing"}
+_LAZY.update(dict.fromkeys(("Answer", "Comparison", "Explanation", "Qualifiers", "Row", "Verdict"), "queries"))
 
 
 
@@ -115,3 +116,7 @@ __all__ = [
     "__version__",
     "load",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, "__version__"})

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 
-from . import queries
 from .load import Dataset, read, shipped_files
 from .model import (
     BillingCode,
@@ -39,6 +38,21 @@ from .model import (
     Source,
     _code_key,
 )
+
+if TYPE_CHECKING:
+    from . import queries
+else:
+
+    class _Queries:
+        """Stands for :mod:`.queries` until a question is first asked (a cold ``load()`` skips it)."""
+
+        def __getattr__(self, name: str) -> object:
+            from . import queries as module
+
+            globals()["queries"] = module
+            return getattr(module, name)
+
+    queries = _Queries()
 
 if TYPE_CHECKING:
     import networkx as nx
