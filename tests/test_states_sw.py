@@ -20,3 +20,10 @@ def test_master_exam_and_clinical_experience():
     assert grid.cell("us-nj", "lmsw", "exam").answer == ("aswb-masters",)
     assert grid.cell("us-ak", "lcsw", "experience").answer == ("ak-csw-supervised-experience",)
     assert grid.cell("us-de", "lcsw", "experience").answer == ("de-csw-supervised-experience",)
+
+
+def test_tennessee():
+    grid = mht.load().coverage()
+    assert grid.cell("us-tn", "lmsw", "title").answer == ("lmsw-license",)
+    assert grid.cell("us-tn", "lmsw", "exam").answer == ("aswb-masters",)
+    assert grid.cell("us-tn", "lcsw", "experience").answer == ("tn-csw-supervised-experience",)
