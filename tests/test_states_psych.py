@@ -27,3 +27,29 @@ def test_psychologist_experience_sourced(tax, state, credential, years):
 
 def test_unsourced_psychologist_experience_stays_unknown(tax):
     assert tax.coverage().cell("us-ny", "psychologist", "experience").status == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("state", "credential", "hours"),
+    [
+        ("us-tx", "tx-psych-supervised-experience", 3500),
+        ("us-ca", "ca-psych-supervised-experience", 3000),
+    ],
+)
+def test_psychologist_experience_hours(tax, state, credential, hours):
+    cell = tax.coverage().cell(state, "psychologist", "experience")
+    assert cell.status == "sourced"
+    assert [tax.get(i).hours for i in cell.answer] == [hours]
+
+
+@pytest.mark.parametrize(
+    ("state", "tier"),
+    [
+        ("us-tx", "texas-provisionally-licensed-psychologist"),
+        ("us-ca", "california-registered-psychological-associate"),
+    ],
+)
+def test_psychologist_tier_sourced(tax, state, tier):
+    cell = tax.coverage().cell(state, "psychologist", "tier")
+    assert cell.status == "sourced"
+    assert tier in cell.answer
