@@ -26,7 +26,7 @@ def test_psychologist_experience_sourced(tax, state, credential, years):
 
 
 def test_unsourced_psychologist_experience_stays_unknown(tax):
-    assert tax.coverage().cell("us-ny", "psychologist", "experience").status == "unknown"
+    assert tax.coverage().cell("us-nj", "psychologist", "experience").status == "unknown"
 
 
 @pytest.mark.parametrize(
@@ -34,6 +34,9 @@ def test_unsourced_psychologist_experience_stays_unknown(tax):
     [
         ("us-tx", "tx-psych-supervised-experience", 3500),
         ("us-ca", "ca-psych-supervised-experience", 3000),
+        ("us-fl", "fl-psych-supervised-experience", 4000),
+        ("us-ny", "ny-psych-supervised-experience", 3500),
+        ("us-pa", "pa-psych-supervised-experience", 1750),
     ],
 )
 def test_psychologist_experience_hours(tax, state, credential, hours):
