@@ -16,6 +16,8 @@ def tax():
         ("us-az", "psych-two-year-predoctoral-experience", 2),
         ("us-oh", "psych-two-year-predoctoral-experience", 2),
         ("us-wa", "psych-two-year-predoctoral-experience", 2),
+        ("us-il", "il-psych-supervised-experience", 2),
+        ("us-nj", "nj-psych-supervised-experience", 2),
     ],
 )
 def test_psychologist_experience_sourced(tax, state, credential, years):
@@ -26,7 +28,7 @@ def test_psychologist_experience_sourced(tax, state, credential, years):
 
 
 def test_unsourced_psychologist_experience_stays_unknown(tax):
-    assert tax.coverage().cell("us-nj", "psychologist", "experience").status == "unknown"
+    assert tax.coverage().cell("us-mi", "psychologist", "experience").status == "unknown"
 
 
 @pytest.mark.parametrize(
@@ -37,6 +39,7 @@ def test_unsourced_psychologist_experience_stays_unknown(tax):
         ("us-fl", "fl-psych-supervised-experience", 4000),
         ("us-ny", "ny-psych-supervised-experience", 3500),
         ("us-pa", "pa-psych-supervised-experience", 1750),
+        ("us-ga", "ga-psych-postdoctoral-experience", 1500),
     ],
 )
 def test_psychologist_experience_hours(tax, state, credential, hours):
