@@ -40,6 +40,8 @@ def test_unsourced_psychologist_experience_stays_unknown(tax):
         ("us-ny", "ny-psych-supervised-experience", 3500),
         ("us-pa", "pa-psych-supervised-experience", 1750),
         ("us-ga", "ga-psych-postdoctoral-experience", 1500),
+        ("us-va", "va-clinical-psych-residency", 1500),
+        ("us-ma", "ma-psych-supervised-experience", 3200),
     ],
 )
 def test_psychologist_experience_hours(tax, state, credential, hours):
