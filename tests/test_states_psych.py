@@ -42,6 +42,7 @@ def test_unsourced_psychologist_experience_stays_unknown(tax):
         ("us-ga", "ga-psych-postdoctoral-experience", 1500),
         ("us-va", "va-clinical-psych-residency", 1500),
         ("us-ma", "ma-psych-supervised-experience", 3200),
+        ("us-nc", "nc-psych-supervised-experience", 3000),
     ],
 )
 def test_psychologist_experience_hours(tax, state, credential, hours):
@@ -55,6 +56,9 @@ def test_psychologist_experience_hours(tax, state, credential, hours):
     [
         ("us-tx", "texas-provisionally-licensed-psychologist"),
         ("us-ca", "california-registered-psychological-associate"),
+        ("us-mo", "missouri-provisional-licensed-psychologist"),
+        ("us-or", "oregon-psychologist-resident"),
+        ("us-nc", "north-carolina-provisionally-licensed-psychologist"),
     ],
 )
 def test_psychologist_tier_sourced(tax, state, tier):
