@@ -1,0 +1,67 @@
+"""Psychologist licence cells sourced on the psych2 branch (issue 12)."""
+
+import pytest
+
+import mhtaxonomy as mht
+
+
+@pytest.fixture(scope="module")
+def tax():
+    return mht.load()
+
+
+@pytest.mark.parametrize(
+    ("state", "credential", "years"),
+    [
+        ("us-az", "psych-two-year-predoctoral-experience", 2),
+        ("us-oh", "psych-two-year-predoctoral-experience", 2),
+        ("us-wa", "psych-two-year-predoctoral-experience", 2),
+        ("us-il", "il-psych-supervised-experience", 2),
+        ("us-nj", "nj-psych-supervised-experience", 2),
+    ],
+)
+def test_psychologist_experience_sourced(tax, state, credential, years):
+    cell = tax.coverage().cell(state, "psychologist", "experience")
+    assert cell.status == "sourced"
+    assert credential in cell.answer
+    assert tax.get(credential).years == years
+
+
+def test_unsourced_psychologist_experience_stays_unknown(tax):
+    assert tax.coverage().cell("us-mi", "psychologist", "experience").status == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("state", "credential", "hours"),
+    [
+        ("us-tx", "tx-psych-supervised-experience", 3500),
+        ("us-ca", "ca-psych-supervised-experience", 3000),
+        ("us-fl", "fl-psych-supervised-experience", 4000),
+        ("us-ny", "ny-psych-supervised-experience", 3500),
+        ("us-pa", "pa-psych-supervised-experience", 1750),
+        ("us-ga", "ga-psych-postdoctoral-experience", 1500),
+        ("us-va", "va-clinical-psych-residency", 1500),
+        ("us-ma", "ma-psych-supervised-experience", 3200),
+        ("us-nc", "nc-psych-supervised-experience", 3000),
+    ],
+)
+def test_psychologist_experience_hours(tax, state, credential, hours):
+    cell = tax.coverage().cell(state, "psychologist", "experience")
+    assert cell.status == "sourced"
+    assert [tax.get(i).hours for i in cell.answer] == [hours]
+
+
+@pytest.mark.parametrize(
+    ("state", "tier"),
+    [
+        ("us-tx", "texas-provisionally-licensed-psychologist"),
+        ("us-ca", "california-registered-psychological-associate"),
+        ("us-mo", "missouri-provisional-licensed-psychologist"),
+        ("us-or", "oregon-psychologist-resident"),
+        ("us-nc", "north-carolina-provisionally-licensed-psychologist"),
+    ],
+)
+def test_psychologist_tier_sourced(tax, state, tier):
+    cell = tax.coverage().cell(state, "psychologist", "tier")
+    assert cell.status == "sourced"
+    assert tier in cell.answer
