@@ -491,14 +491,6 @@ def _walk(starts: Mapping[str, Path], step: Step) -> dict[str, Path]:
     return paths
 
 
-def _up(tax: Taxonomy) -> Step:
-    return lambda node: ((fact, fact.object) for fact in tax._out(node, Relation.IS_A))
-
-
-def _down(tax: Taxonomy) -> Step:
-    return lambda node: ((fact, fact.subject) for fact in tax._in(node, Relation.IS_A))
-
-
 def _upward(tax: Taxonomy, node: str) -> Mapping[str, Path]:
     """``node`` and everything broader, each with the ``is_a`` chain from ``node`` (kept per view: do not change)."""
     return tax._closure(True, node, _is_a_closure)
@@ -512,8 +504,8 @@ def _downward(tax: Taxonomy, node: str) -> Mapping[str, Path]:
 def _is_a_closure(tax: Taxonomy, node: str, upward: bool) -> dict[str, Path]:
     """The breadth-first ``is_a`` closure of ``node``; each path is read from the narrower end.
 
-    The same walk as :func:`_walk` with :func:`_up` or :func:`_down`, written out: it runs for
-    every node a question touches in a fresh view.
+    :func:`_walk` specialised to ``is_a``, written out: it runs for every node a question
+    touches in a fresh view.
     """
     here = tax._out if upward else tax._in
     qualified = tax._index.qualified

@@ -573,11 +573,8 @@ class Taxonomy:
             self._today = (midnight.timestamp(), context)
         return context
 
-    def _here(self, outgoing: bool, node: str, relation: Relation) -> tuple[Fact, ...]:
-        """The facts from (or to) ``node`` that hold in this view, filtered once per view and day."""
-        return self._out(node, relation) if outgoing else self._in(node, relation)
-
     def _filtered(self, outgoing: bool, key: tuple[str, Relation], facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
+        """Those of ``facts`` (at one qualified endpoint) that hold in this view, filtered once per view and day."""
         cache = self._caches()[1]
         context = self._dated()
         cached = (outgoing, *key)
