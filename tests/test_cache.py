@@ -57,14 +57,40 @@ def test_a_second_read_comes_from_the_cache(where: Path, files: list[tuple[str, 
     assert oct(os.stat(where).st_mode & 0o777) == oct(0o700)
 
 
-def test_changed_data_miss_the_cache_and_replace_it(where: Path, files: list[tuple[str, Path]]) -> None:
+def test_changed_data_miss_the_cache(where: Path, files: list[tuple[str, Path]]) -> None:
     _cache.cached(files, Builder("old"))
-    old = only_file(where)
     files[0][1].write_text('[[source]]\nid = "B"\n')
     fresh = Builder("new")
     assert _cache.cached(files, fresh) == "new"
     assert fresh.calls == 1
-    assert only_file(where) != old  # the stale file is removed, not left to pile up
+
+
+def test_two_versions_used_by_turns_keep_their_own_files(where: Path, files: list[tuple[str, Path]]) -> None:
+    # two checkouts (or environments) of different data share one cache directory
+    data = files[0][1]
+    versions = ['[[source]]\nid = "A"\n', '[[source]]\nid = "B"\n']
+    for text in versions:
+        data.write_text(text)
+        _cache.cached(files, Builder(text))
+    for text in versions * 2:
+        data.write_text(text)
+        again = Builder("rebuilt")
+        assert _cache.cached(files, again) == text
+        assert again.calls == 0
+
+
+def test_the_oldest_files_are_pruned(where: Path, files: list[tuple[str, Path]]) -> None:
+    data = files[0][1]
+    for number in range(_cache.KEEP + 3):
+        data.write_text(f'[[source]]\nid = "S{number}"\n')
+        _cache.cached(files, Builder(number))
+        newest = max(where.glob("dataset-*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        os.utime(newest, ns=(number * 10**9, number * 10**9))  # distinct ages on coarse clocks
+    assert len(list(where.glob("dataset-*.pickle"))) == _cache.KEEP
+    data.write_text(f'[[source]]\nid = "S{_cache.KEEP + 2}"\n')
+    assert _cache.cached(files, Builder("rebuilt")) == _cache.KEEP + 2  # the newest survives
+    data.write_text('[[source]]\nid = "S0"\n')
+    assert _cache.cached(files, Builder("rebuilt")) == "rebuilt"  # the oldest went
 
 
 def test_a_renamed_file_is_other_data(where: Path, files: list[tuple[str, Path]]) -> None:

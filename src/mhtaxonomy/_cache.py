@@ -15,7 +15,8 @@ and the Python version. A cache file is used only if
 Anything else, and any error on the way, is a miss: the data are read and
 checked from the TOML files as if there were no cache, and a fresh file is
 written atomically (a temporary file in the same directory, then a rename).
-Overlays are never cached: they are the user's files and change at will.
+The directory keeps the four newest files, so two versions of the package (two checkouts,
+two environments) used by turns do not evict each other. Overlays are never cached: they are the user's files and change at will.
 
 The directory is ``$MHTAXONOMY_CACHE_DIR``, else ``$XDG_CACHE_HOME/mhtaxonomy``,
 else ``~/.cache/mhtaxonomy``. Set ``MHTAXONOMY_CACHE=0`` to turn the cache off.
@@ -45,6 +46,8 @@ _T = TypeVar("_T")
 _MAGIC = b"mhtaxonomy-cache-1\n"
 _DIGEST = _hash().digest_size
 _CODE = ("load.py", "model.py", "taxonomy.py")
+#: How many cache files (one per version of the data and code) are kept; the oldest go first.
+KEEP = 4
 
 
 def enabled() -> bool:
@@ -120,11 +123,21 @@ def _write(directory: Path, path: Path, wanted: str, value: object) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        for old in directory.glob("dataset-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        _prune(directory)
     except (OSError, TypeError, AttributeError, ValueError):  # unpicklable or unwritable: stay a miss
         return
+
+
+def _prune(directory: Path) -> None:
+    """Keep the :data:`KEEP` newest cache files: other checkouts or versions keep theirs, and the directory stays small."""
+    found = []
+    for entry in directory.glob("dataset-*.pickle"):
+        try:
+            found.append((entry.stat().st_mtime, entry))
+        except OSError:  # removed by another process meanwhile
+            continue
+    for _, old in sorted(found, reverse=True)[KEEP:]:
+        old.unlink(missing_ok=True)
 
 
 def cached(files: Iterable[tuple[str, Path]], build: Callable[[], _T]) -> _T:
