@@ -92,3 +92,21 @@ def test_every_relation_reads_as_words() -> None:
         assert "_" not in relation.phrase
     assert mht.Relation.IS_A.phrase == "is a kind of"
     assert mht.Relation.HOLDS.phrase == "holds"
+
+
+def test_every_record_kind_pickles_as_a_tuple_and_back(tax: mht.Taxonomy) -> None:
+    import copy
+    import pickle
+
+    records = [*tax.entities(), *tax.facts(), *tax.sources(), mht.Context(jurisdiction="us-nm", on=dt.date(2025, 1, 1))]
+    kinds = {type(record) for record in records}
+    assert len(kinds) >= 16  # the entity classes in the data, Fact, Source and Context
+    for record in records:
+        state = record.__getstate__()
+        assert isinstance(state, tuple) and len(state) == len(attrs.fields(type(record)))
+        back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(back) is type(record)
+        assert attrs.astuple(back, recurse=False) == attrs.astuple(record, recurse=False)  # eq=False fields too
+        assert copy.copy(record) == record
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        back.id = "changed"  # type: ignore[misc]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 import re
 from typing import Any, ClassVar
 
@@ -567,3 +568,33 @@ class Fact:
             "rate": self.rate,
         }
         return {key: value for key, value in values.items() if value is not None}
+
+
+def _pickled_as_tuples(cls: type) -> None:
+    """Give ``cls`` a tuple as its pickled state, set back without attrs' per-field checks.
+
+    attrs pickles a slotted class as a dict of its fields; a plain tuple in field
+    order is smaller and reads back about a third faster, which is most of a warm
+    start (the cached dataset holds thousands of records). Frozen instances are
+    filled through ``object.__setattr__``, as attrs' own ``__setstate__`` does.
+    """
+    names = tuple(field.name for field in attrs.fields(cls))
+    get = operator.attrgetter(*names)
+
+    def __getstate__(self: object) -> tuple[object, ...]:
+        return get(self)  # type: ignore[no-any-return]
+
+    def __setstate__(self: object, state: tuple[object, ...], _set: Any = object.__setattr__) -> None:
+        for name, value in zip(names, state):
+            _set(self, name, value)
+
+    setattr(cls, "__getstate__", __getstate__)  # noqa: B010 - mypy forbids assigning a method
+    setattr(cls, "__setstate__", __setstate__)  # noqa: B010
+
+
+for _record in (
+    Code, Source, Context, Fact, Profession, Credential, Service, Modality, BillingCode, Condition,
+    Payer, Jurisdiction, ReferralReason, Requirement, CodeSystem, Compact, OrganizationType,
+):  # fmt: skip
+    _pickled_as_tuples(_record)
+del _record

@@ -163,7 +163,7 @@ class _Finder:
     or of all its runs (for near spellings), not a pass over every label.
     """
 
-    def __init__(self, labels: Mapping[str, set[str]], entities: Mapping[str, Entity]) -> None:
+    def __init__(self, labels: Mapping[str, Sequence[str]], entities: Mapping[str, Entity]) -> None:
         self.keys = sorted(labels)
         self.ids = [tuple(labels[key]) for key in self.keys]
         self.key_grams = self._grams(self.keys)
@@ -261,11 +261,11 @@ class _Index:
     """Every way to name an entity, and the facts by endpoint; built once per dataset."""
 
     def __init__(self, dataset: Dataset) -> None:
-        self.labels: dict[str, set[str]] = defaultdict(set)
+        labels: dict[str, set[str]] = defaultdict(set)
         self.display: dict[str, str] = {}
         # Exact external codes by their compared form; ranges by the category both ends share
         # (a code is looked for only among its own category's ranges), or in `wide_ranges`.
-        self.exact_codes: dict[str, set[str]] = defaultdict(set)
+        exact_codes: dict[str, set[str]] = defaultdict(set)
         self.ranges: dict[str, list[tuple[Code, str]]] = defaultdict(list)
         self.wide_ranges: list[tuple[Code, str]] = []
         kinds: dict[Kind, list[Entity]] = defaultdict(list)
@@ -273,14 +273,17 @@ class _Index:
             kinds[entity.kind].append(entity)
             for label in entity.labels:
                 key = normalize(label)
-                self.labels[key].add(entity.id)
+                labels[key].add(entity.id)
                 self.display.setdefault(key, label)
             for code in entity.codes:
-                self._add_code(code, entity.id)
+                self._add_code(code, entity.id, exact_codes)
             if isinstance(entity, BillingCode):
                 key = normalize(entity.code)
-                self.labels[key].add(entity.id)
+                labels[key].add(entity.id)
                 self.display.setdefault(key, entity.code)
+        # Frozen to sorted tuples: what lookups need, and quicker to read back from the cache than sets.
+        self.labels = {key: tuple(sorted(ids)) for key, ids in labels.items()}
+        self.exact_codes = {key: tuple(sorted(ids)) for key, ids in exact_codes.items()}
         self.by_kind = {kind: tuple(sorted(found, key=lambda e: e.id)) for kind, found in kinds.items()}
         self.everything = tuple(sorted(dataset.entities.values(), key=lambda e: e.id))
         self.groups = frozenset(
@@ -310,9 +313,9 @@ class _Index:
         self._graph: nx.MultiDiGraph | None = None
         self._dataset = dataset
 
-    def _add_code(self, code: Code, entity_id: str) -> None:
+    def _add_code(self, code: Code, entity_id: str, exact_codes: dict[str, set[str]]) -> None:
         if not code.is_range:
-            self.exact_codes[_code_key(code.value)].add(entity_id)
+            exact_codes[_code_key(code.value)].add(entity_id)
             return
         low, high = code.range_keys
         if low[:3] == high[:3]:
