@@ -14,6 +14,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import tomli_w
 
 import mhtaxonomy as mht
@@ -413,3 +415,24 @@ def test_a_command_imports_only_its_own_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "['mhtaxonomy.cli.commands', 'mhtaxonomy.cli.render']"
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from("ab -\t\n\u00a0\u2014x,."), max_size=60),
+    width=st.integers(min_value=20, max_value=90),
+    indent=st.integers(min_value=0, max_value=8),
+    hang=st.integers(min_value=0, max_value=6),
+)
+def test_lines_wrap_as_textwrap_wraps_them(text: str, width: int, indent: int, hang: int) -> None:
+    # a line that fits skips textwrap; the result must be what textwrap would have given
+    import textwrap
+
+    wrapper = textwrap.TextWrapper(
+        width=width,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * min(indent + hang, width // 2),
+        break_on_hyphens=False,
+    )
+    page = Page(width=width)
+    page.line(text, indent=indent, hang=hang)
+    assert list(page.lines) == (wrapper.wrap(clean(text)) or [""])

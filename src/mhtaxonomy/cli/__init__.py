@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -172,6 +171,8 @@ def _one_line(message: str) -> str:
 
 def _fail(message: str, kind: str, command: str | None, as_json: bool, usage: str = "") -> int:
     if as_json:
+        import json
+
         error = {"type": kind, "message": _one_line(message)}
         print(json.dumps({"schema_version": SCHEMA_VERSION, "command": command, "error": error, "status": 2}), file=sys.stderr)
     else:
@@ -219,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(_describe(error), type(error).__name__, args.command, as_json)
     try:
         if as_json:
+            import json  # only JSON output pays for importing it
+
             output = {"schema_version": SCHEMA_VERSION, "command": args.command, "context": context, "result": reply.result}
             print(json.dumps(output, indent=2))
         else:

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import sys
-import textwrap
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -23,6 +22,9 @@ __all__ = ["Page", "clean", "colour_wanted", "terminal_width"]
 #: zero-width and bidirectional formatting marks.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 _NARROWEST = 20
+#: Text textwrap leaves as it is when it fits: no whitespace but inner spaces (and, checked too, no
+#: other whitespace at the end).
+_ONE_LINE = re.compile(r"[^\t\n\x0b\x0c\r ](?:[^\t\n\x0b\x0c\r]*[^\t\n\x0b\x0c\r ])?\Z")
 
 
 def clean(text: str) -> str:
@@ -65,13 +67,18 @@ class Page:
         self._lines: list[str] = []
 
     def _wrap(self, text: str, indent: int, hang: int) -> list[str]:
+        text = clean(text)
+        if indent + len(text) <= self.width and _ONE_LINE.match(text) and text.rstrip() == text:
+            return [" " * indent + text]  # what textwrap gives a line that fits, without importing it
+        import textwrap
+
         wrapper = textwrap.TextWrapper(
             width=self.width,
             initial_indent=" " * indent,
             subsequent_indent=" " * min(indent + hang, self.width // 2),
             break_on_hyphens=False,
         )
-        return wrapper.wrap(clean(text)) or [""]
+        return wrapper.wrap(text) or [""]
 
     def line(self, text: str, indent: int = 0, hang: int = 2) -> None:
         """One line of text, wrapped; continuation lines indented ``hang`` more."""
