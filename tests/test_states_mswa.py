@@ -14,10 +14,20 @@ TITLES = {
     "us-az": "lmsw-license",
     "us-co": "lsw-license",
     "us-ct": "lmsw-license",
+    "us-de": "lmsw-license",
     "us-ga": "lmsw-license",
     "us-hi": "lsw-license",
     "us-ia": "lmsw-license",
-    "us-id": "lmsw-license"
+    "us-id": "lmsw-license",
+    "us-il": "lsw-license",
+    "us-in": "lsw-license",
+    "us-ky": "mswa-ky-csw-license",
+    "us-la": "lmsw-license",
+    "us-ma": "mswa-ma-lcsw-license",
+    "us-me": "lmsw-license",
+    "us-mi": "mswa-mi-llmsw-license",
+    "us-mo": "lmsw-license",
+    "us-mt": "lmsw-license"
 }
 
 EXAMS = {
@@ -26,10 +36,22 @@ EXAMS = {
     "us-az": "aswb-masters",
     "us-co": "aswb-masters",
     "us-ct": "aswb-masters",
+    "us-dc": "aswb-masters",
+    "us-fl": "aswb-advanced-generalist",
     "us-ga": "aswb-masters",
     "us-hi": "aswb-masters",
     "us-ia": "aswb-masters",
-    "us-id": "aswb-masters"
+    "us-id": "aswb-masters",
+    "us-in": "aswb-masters",
+    "us-ks": "aswb-masters",
+    "us-ky": "aswb-masters",
+    "us-la": "aswb-masters",
+    "us-ma": "aswb-masters",
+    "us-md": "aswb-masters",
+    "us-me": "aswb-masters",
+    "us-mn": "aswb-masters",
+    "us-mo": "aswb-masters",
+    "us-ms": "aswb-masters"
 }
 
 
