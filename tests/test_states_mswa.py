@@ -69,3 +69,18 @@ def test_masters_exam_is_sourced(grid, state, exam):
     assert cell.status == "sourced"
     assert cell.answer == (exam,)
     assert cell.sources
+
+
+@pytest.mark.parametrize(
+    ("state", "question"),
+    [
+        ("us-ca", "title"),  # California has no master's-level licence, only the ASW registration
+        ("us-ca", "exam"),
+        ("us-il", "exam"),  # the Illinois LSW has needed no exam since 1 January 2022
+        ("us-mi", "exam"),  # no source read names an exam for the limited LLMSW
+        ("us-de", "exam"),  # no source read names the exam level for the Delaware LMSW
+        ("us-mt", "exam"),  # nor for the Montana LMSW
+    ],
+)
+def test_cells_left_unknown(grid, state, question):
+    assert grid.cell(state, "lmsw", question).status == "unknown"
