@@ -1,0 +1,48 @@
+"""Psychologist licence cells sourced on the psya branch (issue 12)."""
+
+import pytest
+
+import mhtaxonomy as mht
+
+
+@pytest.fixture(scope="module")
+def tax():
+    return mht.load()
+
+
+@pytest.fixture(scope="module")
+def grid(tax):
+    return tax.coverage()
+
+
+@pytest.mark.parametrize(
+    ("state", "credential", "hours", "years"),
+    [
+        ("us-ak", "psya-ak-psych-postdoctoral-experience", 1500, 1),
+        ("us-ar", "psya-ar-psych-supervised-experience", 4000, 2),
+        ("us-co", "psya-co-psych-postdoctoral-experience", 1500, 1),
+        ("us-dc", "psya-dc-psych-practice-experience", 4000, 2),
+    ],
+)
+def test_psychologist_experience_sourced(tax, grid, state, credential, hours, years):
+    cell = grid.cell(state, "psychologist", "experience")
+    assert cell.status == "sourced"
+    assert credential in cell.answer
+    assert tax.get(credential).hours == hours
+    assert tax.get(credential).years == years
+
+
+@pytest.mark.parametrize(
+    ("state", "tier"),
+    [
+        ("us-ak", "psya-alaska-temporary-psychologist-license"),
+        ("us-ar", "psya-arkansas-provisionally-licensed-psychologist"),
+        ("us-fl", "psya-florida-provisional-psychology-licensee"),
+        ("us-co", "psya-colorado-psychologist-candidate"),
+        ("us-dc", "no-state-associate-licence"),
+    ],
+)
+def test_psychologist_tier_sourced(grid, state, tier):
+    cell = grid.cell(state, "psychologist", "tier")
+    assert cell.status == "sourced"
+    assert tier in cell.answer
