@@ -22,6 +22,13 @@ def grid(tax):
         ("us-ar", "psya-ar-psych-supervised-experience", 4000, 2),
         ("us-co", "psya-co-psych-postdoctoral-experience", 1500, 1),
         ("us-dc", "psya-dc-psych-practice-experience", 4000, 2),
+        ("us-al", "psya-al-psych-internship", None, 1),
+        ("us-de", "psya-de-psych-postdoctoral-experience", 1500, 1),
+        ("us-hi", "psya-hi-psych-postdoctoral-experience", 1900, 1),
+        ("us-ia", "psya-ia-psych-supervised-experience", 1500, 1),
+        ("us-ks", "psya-ks-psych-supervised-experience", None, 2),
+        ("us-id", "psya-id-psych-supervised-experience", None, 2),
+        ("us-ky", "psya-ky-psych-supervised-experience", 3600, None),
     ],
 )
 def test_psychologist_experience_sourced(tax, grid, state, credential, hours, years):
@@ -40,6 +47,12 @@ def test_psychologist_experience_sourced(tax, grid, state, credential, hours, ye
         ("us-fl", "psya-florida-provisional-psychology-licensee"),
         ("us-co", "psya-colorado-psychologist-candidate"),
         ("us-dc", "no-state-associate-licence"),
+        ("us-al", "no-state-associate-licence"),
+        ("us-de", "psya-delaware-psychological-assistant"),
+        ("us-ga", "psya-georgia-provisional-psychology-license"),
+        ("us-hi", "psya-hawaii-associate-psychologist-provisional-license"),
+        ("us-ia", "psya-iowa-provisional-license-in-psychology"),
+        ("us-ks", "psya-kansas-temporary-psychologist-license"),
     ],
 )
 def test_psychologist_tier_sourced(grid, state, tier):
