@@ -28,7 +28,6 @@ def grid(tax):
         ("us-ia", "psya-ia-psych-supervised-experience", 1500, 1),
         ("us-ks", "psya-ks-psych-supervised-experience", None, 2),
         ("us-id", "psya-id-psych-supervised-experience", None, 2),
-        ("us-ky", "psya-ky-psych-supervised-experience", 3600, None),
     ],
 )
 def test_psychologist_experience_sourced(tax, grid, state, credential, hours, years):
