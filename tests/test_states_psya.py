@@ -28,6 +28,10 @@ def grid(tax):
         ("us-ia", "psya-ia-psych-supervised-experience", 1500, 1),
         ("us-ks", "psya-ks-psych-supervised-experience", None, 2),
         ("us-id", "psya-id-psych-supervised-experience", None, 2),
+        ("us-la", "psya-la-psych-supervised-experience", 4000, 2),
+        ("us-me", "psya-me-psych-supervised-experience", 3000, 2),
+        ("us-ms", "psya-ms-psych-supervised-experience", 4000, 2),
+        ("us-mt", "psya-mt-psych-supervised-experience", 3200, 2),
     ],
 )
 def test_psychologist_experience_sourced(tax, grid, state, credential, hours, years):
@@ -52,6 +56,11 @@ def test_psychologist_experience_sourced(tax, grid, state, credential, hours, ye
         ("us-hi", "psya-hawaii-associate-psychologist-provisional-license"),
         ("us-ia", "psya-iowa-provisional-license-in-psychology"),
         ("us-ks", "psya-kansas-temporary-psychologist-license"),
+        ("us-ky", "psya-kentucky-temporarily-licensed-psychologist"),
+        ("us-la", "psya-louisiana-provisional-licensed-psychologist"),
+        ("us-mi", "psya-michigan-doctoral-educational-limited-license"),
+        ("us-me", "psya-maine-conditional-psychologist-license"),
+        ("us-mt", "psya-montana-postdoctoral-supervisee-license"),
     ],
 )
 def test_psychologist_tier_sourced(grid, state, tier):
