@@ -61,6 +61,10 @@ def test_psychologist_experience_sourced(tax, grid, state, credential, hours, ye
         ("us-mi", "psya-michigan-doctoral-educational-limited-license"),
         ("us-me", "psya-maine-conditional-psychologist-license"),
         ("us-mt", "psya-montana-postdoctoral-supervisee-license"),
+        ("us-az", "psya-arizona-supervised-temporary-license"),
+        ("us-ct", "psya-connecticut-postdoctoral-training-permit"),
+        ("us-md", "psya-maryland-registered-psychology-associate"),
+        ("us-mn", "no-state-associate-licence"),
     ],
 )
 def test_psychologist_tier_sourced(grid, state, tier):
