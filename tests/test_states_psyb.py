@@ -12,14 +12,31 @@ def tax():
 
 EXPERIENCE = [
     # state, credential, hours, years
-    ("us-ne", "psyb-ne-psych-supervised-experience", None, 2),
+    ("us-ne", "psyb-psych-internship-plus-postdoctoral-year", None, 2),
     ("us-nv", "psyb-nv-psych-supervised-experience", 1750, 2),
+    ("us-ok", "psyb-psych-internship-plus-postdoctoral-year", None, 2),
+    ("us-sd", "psyb-psych-internship-plus-postdoctoral-year", None, 2),
+    ("us-wv", "psyb-psych-internship-plus-postdoctoral-year", None, 2),
+    ("us-ri", "psyb-psych-3000-hours-half-postdoctoral", 3000, 2),
+    ("us-sc", "psyb-psych-3000-hours-half-postdoctoral", 3000, 2),
+    ("us-nh", "psyb-psych-3000-hours-half-postdoctoral", 3000, 2),
+    ("us-nm", "psyb-nm-psych-supervised-experience", 3000, 2),
+    ("us-tn", "psyb-tn-psych-hsp-supervised-experience", 3800, 2),
+    ("us-vt", "psyb-vt-psych-supervised-practice", 4000, None),
+    ("us-wi", "psyb-wi-psych-supervised-experience", 3000, None),
 ]
 
 TIERS = [
     ("us-ne", "psyb-nebraska-provisional-psychologist"),
     ("us-nv", "psyb-nevada-psychological-assistant"),
     ("us-ut", "psyb-utah-certified-psychology-resident"),
+    ("us-sd", "psyb-south-dakota-provisional-psychologist"),
+    ("us-wv", "psyb-west-virginia-supervised-psychologist"),
+    ("us-ri", "psyb-rhode-island-psychology-temporary-permit"),
+    ("us-tn", "psyb-tennessee-provisional-psychologist"),
+    ("us-vt", "psyb-vermont-rostered-psychotherapist"),
+    ("us-wi", "psyb-wisconsin-interim-psychologist"),
+    ("us-va", "psyb-virginia-psychology-resident"),
 ]
 
 
