@@ -37,6 +37,12 @@ TIERS = [
     ("us-vt", "psyb-vermont-rostered-psychotherapist"),
     ("us-wi", "psyb-wisconsin-interim-psychologist"),
     ("us-va", "psyb-virginia-psychology-resident"),
+    ("us-nd", "psyb-north-dakota-psychology-resident"),
+    ("us-oh", "psyb-ohio-registered-psychology-supervisee"),
+    ("us-ny", "psyb-new-york-psychology-limited-permit"),
+    ("us-nj", "psyb-new-jersey-supervised-temporary-permit"),
+    ("us-wa", "psyb-washington-licensed-psychological-associate"),
+    ("us-wy", "psyb-wyoming-provisional-psychologist"),
 ]
 
 
