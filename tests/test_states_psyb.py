@@ -21,7 +21,7 @@ EXPERIENCE = [
     ("us-sc", "psyb-psych-3000-hours-half-postdoctoral", 3000, 2),
     ("us-nh", "psyb-psych-3000-hours-half-postdoctoral", 3000, 2),
     ("us-nm", "psyb-nm-psych-supervised-experience", 3000, 2),
-    ("us-tn", "psyb-tn-psych-hsp-supervised-experience", 3800, 2),
+    ("us-tn", "psyb-tn-psych-hsp-supervised-experience", 3800, None),
     ("us-vt", "psyb-vt-psych-supervised-practice", 4000, None),
     ("us-wi", "psyb-wi-psych-supervised-experience", 3000, None),
 ]
@@ -60,3 +60,8 @@ def test_psychologist_tier_sourced(tax, state, tier):
     cell = tax.coverage().cell(state, "psychologist", "tier")
     assert cell.status == "sourced"
     assert cell.answer == (tier,)
+
+
+@pytest.mark.parametrize("state", ["us-nh", "us-nm", "us-ok", "us-pa", "us-sc"])
+def test_unsourced_psychologist_tier_stays_unknown(tax, state):
+    assert tax.coverage().cell(state, "psychologist", "tier").status == "unknown"
