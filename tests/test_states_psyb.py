@@ -43,6 +43,7 @@ TIERS = [
     ("us-nj", "psyb-new-jersey-supervised-temporary-permit"),
     ("us-wa", "psyb-washington-licensed-psychological-associate"),
     ("us-wy", "psyb-wyoming-provisional-psychologist"),
+    ("us-ok", "psyb-oklahoma-practice-under-supervision-approval"),
 ]
 
 
@@ -62,6 +63,6 @@ def test_psychologist_tier_sourced(tax, state, tier):
     assert cell.answer == (tier,)
 
 
-@pytest.mark.parametrize("state", ["us-nh", "us-nm", "us-ok", "us-pa", "us-sc"])
+@pytest.mark.parametrize("state", ["us-nh", "us-nm", "us-pa", "us-sc"])
 def test_unsourced_psychologist_tier_stays_unknown(tax, state):
     assert tax.coverage().cell(state, "psychologist", "tier").status == "unknown"
