@@ -1,0 +1,43 @@
+"""Master's-level social work cells of the state layer (issue 12, branch mswb)."""
+
+import mhtaxonomy as mht
+import pytest
+
+TITLES = {
+    "us-nd": "lmsw-license",
+    "us-nm": "lmsw-license",
+    "us-ok": "lmsw-license",
+    "us-sc": "lmsw-license",
+}
+
+EXAMS = {
+    "us-ok": "aswb-masters",
+    "us-sc": "aswb-masters",
+}
+
+
+@pytest.fixture(scope="module")
+def tax():
+    return mht.load()
+
+
+@pytest.fixture(scope="module")
+def grid(tax):
+    return tax.coverage()
+
+
+@pytest.mark.parametrize(("state", "title"), sorted(TITLES.items()))
+def test_masters_title_is_sourced(tax, grid, state, title):
+    cell = grid.cell(state, "lmsw", "title")
+    assert cell.status == "sourced"
+    assert title in cell.answer
+    assert cell.sources
+    assert "master-social-work-license" in tax.where(jurisdiction=state).broader(title).ids
+
+
+@pytest.mark.parametrize(("state", "exam"), sorted(EXAMS.items()))
+def test_masters_exam_is_sourced(grid, state, exam):
+    cell = grid.cell(state, "lmsw", "exam")
+    assert cell.status == "sourced"
+    assert cell.answer == (exam,)
+    assert cell.sources
