@@ -8,11 +8,20 @@ TITLES = {
     "us-nm": "lmsw-license",
     "us-ok": "lmsw-license",
     "us-sc": "lmsw-license",
+    "us-vt": "lmsw-license",
+    "us-nv": "lmsw-license",
+    "us-ri": "mswb-ri-lcsw-license",
 }
 
 EXAMS = {
     "us-ok": "aswb-masters",
     "us-sc": "aswb-masters",
+    "us-ny": "aswb-masters",
+    "us-or": "aswb-masters",
+    "us-wv": "aswb-masters",
+    "us-vt": "aswb-masters",
+    "us-nv": "aswb-masters",
+    "us-ri": "aswb-masters",
 }
 
 
