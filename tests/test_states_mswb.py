@@ -11,6 +11,12 @@ TITLES = {
     "us-vt": "lmsw-license",
     "us-nv": "lmsw-license",
     "us-ri": "mswb-ri-lcsw-license",
+    "us-nc": "mswb-nc-cmsw-certificate",
+    "us-ne": "mswb-ne-cmsw-certificate",
+    "us-sd": "mswb-sd-csw-license",
+    "us-oh": "lsw-license",
+    "us-wa": "mswb-wa-lswaic-license",
+    "us-wy": "mswb-wy-pcsw-license",
 }
 
 EXAMS = {
@@ -22,6 +28,7 @@ EXAMS = {
     "us-vt": "aswb-masters",
     "us-nv": "aswb-masters",
     "us-ri": "aswb-masters",
+    "us-sd": "aswb-masters",
 }
 
 
