@@ -17,6 +17,7 @@ TITLES = {
     "us-oh": "lsw-license",
     "us-wa": "mswb-wa-lswaic-license",
     "us-wy": "mswb-wy-pcsw-license",
+    "us-nh": "mswb-nh-conditional-csw-license",
 }
 
 EXAMS = {
@@ -57,3 +58,14 @@ def test_masters_exam_is_sourced(grid, state, exam):
     assert cell.status == "sourced"
     assert cell.answer == (exam,)
     assert cell.sources
+
+
+def test_washington_has_both_associate_licences(grid):
+    answer = grid.cell("us-wa", "lmsw", "title").answer
+    assert {"mswb-wa-lswaa-license", "mswb-wa-lswaic-license"} <= set(answer)
+
+
+@pytest.mark.parametrize("state", ["us-nc", "us-nd", "us-ne", "us-nh", "us-nm", "us-oh", "us-ut", "us-wy"])
+def test_masters_exam_left_unknown(grid, state):
+    # no source read names the exam level (or it names two alternatives, or the title needs no exam)
+    assert grid.cell(state, "lmsw", "exam").status == "unknown"
