@@ -66,7 +66,7 @@ def test_washington_has_both_associate_licences(grid):
     assert {"mswb-wa-lswaa-license", "mswb-wa-lswaic-license"} <= set(answer)
 
 
-@pytest.mark.parametrize("state", ["us-nd", "us-ne", "us-nh", "us-nm", "us-oh", "us-ut", "us-wy"])
+@pytest.mark.parametrize("state", ["us-nd", "us-ne", "us-nh", "us-nm", "us-oh", "us-ut", "us-wa", "us-wy"])
 def test_masters_exam_left_unknown(grid, state):
     # no source read names the exam level (or it names two alternatives, or the title needs no exam)
     assert grid.cell(state, "lmsw", "exam").status == "unknown"
