@@ -110,3 +110,17 @@ def test_every_record_kind_pickles_as_a_tuple_and_back(tax: mht.Taxonomy) -> Non
         assert copy.copy(record) == record
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         back.id = "changed"  # type: ignore[misc]
+
+
+def test_repr_is_the_one_attrs_would_write(tax: mht.Taxonomy) -> None:
+    # the repr is written out per class rather than compiled by attrs: it must read exactly as attrs' own
+    twins: dict[type, type] = {}
+    for record in [*tax.entities(), *tax.facts(), *tax.sources(), mht.Context(on=dt.date(2025, 1, 1))]:
+        cls = type(record)
+        if cls not in twins:
+            twins[cls] = attrs.make_class(
+                cls.__name__, {f.name: attrs.field(repr=f.repr) for f in attrs.fields(cls)}, kw_only=True, repr=True
+            )
+        twin = twins[cls](**{f.name: getattr(record, f.name) for f in attrs.fields(cls)})
+        assert repr(record) == repr(twin)
+    assert "origin=" not in repr(next(iter(tax.facts())))  # a repr=False field stays out
