@@ -83,3 +83,9 @@ def test_cnmft_marker_dropped(tax, state, profession, question):
     for fact in tax.facts(NATIONAL[profession], "requires"):
         if fact.object == MARKERS[question]:
             assert state not in fact.jurisdictions
+
+
+@pytest.mark.parametrize("state", ["us-me", "us-nd"])
+def test_cnmft_mft_experience_left_unknown(grid, state):
+    # No source read gave the MFT supervised-experience figures for these states.
+    assert grid.cell(state, "lmft", "experience").status == "unknown"
