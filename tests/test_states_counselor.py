@@ -92,9 +92,11 @@ def test_new_jersey_lac_practises_only_under_supervision(tax):
     assert facts and all(f.supervised for f in facts)
 
 
-def test_unsourced_states_stay_unknown(tax):
-    assert tax.coverage().cell("us-va", "lpc", "experience").status == "unknown"
-    assert tax.coverage().cell("us-hi", "lpc", "tier").status == "unknown"
+def test_every_counselor_cell_is_sourced_and_cites_its_sources(tax):
+    # the last unknown counselor cells (tier and experience) are now answered from cited pages
+    cells = [c for c in tax.coverage().cells if c.profession == "lpc"]
+    assert len(cells) == 51 * 4
+    assert all(c.status == "sourced" and c.sources for c in cells)
 
 
 def test_every_state_counselor_title_is_sourced(tax):
