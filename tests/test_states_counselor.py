@@ -102,3 +102,12 @@ def test_every_counselor_cell_is_sourced_and_cites_its_sources(tax):
 def test_every_state_counselor_title_is_sourced(tax):
     cov = tax.coverage()
     assert all(c.status == "sourced" for c in cov.cells if c.profession == "lpc" and c.question == "title")
+
+
+def test_pennsylvania_counselor_tier_follows_act_4_of_2024(tax):
+    # a single licence level before Act 4 of 2024; the LAPC associate licence from 28 March 2024
+    before = tax.where(on="2024-03-27").coverage().cell("us-pa", "lpc", "tier")
+    after = tax.where(on="2024-03-28").coverage().cell("us-pa", "lpc", "tier")
+    assert before.answer == ("no-state-associate-licence",)
+    assert after.answer == ("pennsylvania-lapc-license",)
+    assert "PA-DOS-LAPC" in after.sources
