@@ -58,7 +58,7 @@ def test_state_counselor_title(tax, state, title):
         ("us-nd", "north-dakota-lapc-license"),
         ("us-nm", "new-mexico-lmhc-license"),
         ("us-or", "oregon-registered-associate"),
-        ("us-pa", "no-state-associate-licence"),
+        ("us-pa", "pennsylvania-lapc-license"),
         ("us-sc", "south-carolina-lpc-associate-license"),
         ("us-wi", "wisconsin-lpc-training-license"),
         ("us-la", "louisiana-plpc-license"),
