@@ -195,3 +195,11 @@ def test_payer_tables_round_trip_through_a_data_file(tmp_path: Path, tax: mht.Ta
         assert list(payer.aliases) == table.get("aliases", [])
         assert payer.description == table.get("description", "")
         assert payer.note == table.get("note")
+
+
+def test_the_cache_listing_names_exactly_the_shipped_files() -> None:
+    from mhtaxonomy.load import _shipped_listing, _shipped_name, shipped_files
+
+    listed = _shipped_listing()
+    assert sorted((_shipped_name(path), str(path)) for path in shipped_files()) == sorted(listed)
+    assert len(listed) == len(shipped_files()) > 20

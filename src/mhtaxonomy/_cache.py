@@ -64,14 +64,15 @@ def cache_dir() -> Path:
     return Path(base) / "mhtaxonomy"
 
 
-def key(files: Iterable[tuple[str, Path]]) -> str:
+def key(files: Iterable[tuple[str, str | Path]]) -> str:
     """The hex key of a dataset read from ``files`` (name, path) by this version of the code."""
     digest = _hash()
     digest.update(_MAGIC)
     digest.update(sys.version.encode())
     here = Path(__file__).parent
     for name, path in [*((f"code/{c}", here / c) for c in _CODE), *files]:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
@@ -140,7 +141,7 @@ def _prune(directory: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-def cached(files: Iterable[tuple[str, Path]], build: Callable[[], _T]) -> _T:
+def cached(files: Iterable[tuple[str, str | Path]], build: Callable[[], _T]) -> _T:
     """``build()``'s result for ``files``, from the cache when a checked copy is there.
 
     The build runs, and its result is stored, whenever no valid cache file

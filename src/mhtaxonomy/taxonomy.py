@@ -1064,9 +1064,9 @@ def _read_and_index() -> tuple[Dataset, _Index]:
 @functools.cache
 def _shipped() -> Taxonomy:
     from . import _cache
-    from .load import _collector_paused, _shipped_name
+    from .load import _collector_paused, _shipped_listing
 
-    files = [(_shipped_name(path), path) for path in shipped_files()]
+    files = _shipped_listing()
     with _collector_paused():
         data, index = _cache.cached(files, _read_and_index)
     return Taxonomy(data, _index=index)
