@@ -1,0 +1,41 @@
+"""Clinical social work cells of the state layer (issue 12, branch csw)."""
+
+import mhtaxonomy as mht
+import pytest
+
+
+@pytest.fixture(scope="module")
+def tax():
+    return mht.load()
+
+
+@pytest.fixture(scope="module")
+def grid(tax):
+    return tax.coverage()
+
+
+EXPERIENCE = [
+    # state, experience credential, hours, years
+    ("us-nm", "nm-csw-supervised-experience", 3600, 2),
+    ("us-ar", "ar-csw-supervised-experience", 4000, 2),
+    ("us-az", "az-csw-supervised-experience", 3200, 2),
+    ("us-ca", "social-work-supervised-experience", 3000, 2),
+]
+
+
+@pytest.mark.parametrize(("state", "experience", "hours", "years"), EXPERIENCE)
+def test_clinical_experience_is_sourced(tax, grid, state, experience, hours, years):
+    cell = grid.cell(state, "lcsw", "experience")
+    assert cell.status == "sourced"
+    assert cell.answer == (experience,)
+    assert cell.sources
+    found = tax.get(experience)
+    assert found.hours == hours
+    assert found.years == years
+
+
+def test_new_mexico_clinical_title_is_lisw(tax, grid):
+    cell = grid.cell("us-nm", "lcsw", "title")
+    assert cell.status == "sourced"
+    assert cell.answer == ("lisw-license",)
+    assert "lisw-license" in tax.where(jurisdiction="us-nm").titles("lcsw").ids
