@@ -20,6 +20,16 @@ EXPERIENCE = [
     ("us-ar", "ar-csw-supervised-experience", 4000, 2),
     ("us-az", "az-csw-supervised-experience", 3200, 2),
     ("us-ca", "social-work-supervised-experience", 3000, 2),
+    ("us-co", "csw-two-year-supervised-experience", None, 2),
+    ("us-ct", "csw-3000-hour-supervised-experience", 3000, None),
+    ("us-dc", "social-work-supervised-experience", 3000, 2),
+    ("us-fl", "fl-csw-supervised-experience", 1500, 2),
+    ("us-ga", "ga-csw-supervised-experience", 3000, 3),
+    ("us-hi", "social-work-supervised-experience", 3000, 2),
+    ("us-id", "social-work-supervised-experience", 3000, 2),
+    ("us-il", "csw-3000-hour-supervised-experience", 3000, None),
+    ("us-in", "csw-two-year-supervised-experience", None, 2),
+    ("us-ky", "csw-two-year-supervised-experience", None, 2),
 ]
 
 
