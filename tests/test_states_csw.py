@@ -30,6 +30,14 @@ EXPERIENCE = [
     ("us-il", "csw-3000-hour-supervised-experience", 3000, None),
     ("us-in", "csw-two-year-supervised-experience", None, 2),
     ("us-ky", "csw-two-year-supervised-experience", None, 2),
+    ("us-la", "social-work-supervised-experience", 3000, 2),
+    ("us-ma", "ma-csw-supervised-experience", 3500, 2),
+    ("us-me", "me-csw-supervised-experience", 3200, 2),
+    ("us-mo", "csw-3000-hour-supervised-experience", 3000, None),
+    ("us-ms", "csw-two-year-supervised-experience", None, 2),
+    ("us-mt", "social-work-supervised-experience", 3000, 2),
+    ("us-nc", "social-work-supervised-experience", 3000, 2),
+    ("us-nd", "csw-3000-hour-supervised-experience", 3000, None),
 ]
 
 
