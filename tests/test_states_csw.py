@@ -17,8 +17,8 @@ def grid(tax):
 EXPERIENCE = [
     # state, experience credential, hours, years
     ("us-nm", "nm-csw-supervised-experience", 3600, 2),
-    ("us-ar", "ar-csw-supervised-experience", 4000, 2),
-    ("us-az", "az-csw-supervised-experience", 3200, 2),
+    ("us-ar", "csw-4000-hour-two-year-supervised-experience", 4000, 2),
+    ("us-az", "csw-3200-hour-two-year-supervised-experience", 3200, 2),
     ("us-ca", "social-work-supervised-experience", 3000, 2),
     ("us-co", "csw-two-year-supervised-experience", None, 2),
     ("us-ct", "csw-3000-hour-supervised-experience", 3000, None),
@@ -31,13 +31,16 @@ EXPERIENCE = [
     ("us-in", "csw-two-year-supervised-experience", None, 2),
     ("us-ky", "csw-two-year-supervised-experience", None, 2),
     ("us-la", "social-work-supervised-experience", 3000, 2),
-    ("us-ma", "ma-csw-supervised-experience", 3500, 2),
-    ("us-me", "me-csw-supervised-experience", 3200, 2),
+    ("us-ma", "csw-3500-hour-two-year-supervised-experience", 3500, 2),
+    ("us-me", "csw-3200-hour-two-year-supervised-experience", 3200, 2),
     ("us-mo", "csw-3000-hour-supervised-experience", 3000, None),
     ("us-ms", "csw-two-year-supervised-experience", None, 2),
     ("us-mt", "social-work-supervised-experience", 3000, 2),
     ("us-nc", "social-work-supervised-experience", 3000, 2),
     ("us-nd", "csw-3000-hour-supervised-experience", 3000, None),
+    ("us-ok", "csw-4000-hour-two-year-supervised-experience", 4000, 2),
+    ("us-or", "csw-3500-hour-two-year-supervised-experience", 3500, 2),
+    ("us-pa", "csw-3000-hour-supervised-experience", 3000, None),
 ]
 
 
