@@ -41,7 +41,21 @@ EXPERIENCE = [
     ("us-ok", "csw-4000-hour-two-year-supervised-experience", 4000, 2),
     ("us-or", "csw-3500-hour-two-year-supervised-experience", 3500, 2),
     ("us-pa", "csw-3000-hour-supervised-experience", 3000, None),
+    ("us-nh", "social-work-supervised-experience", 3000, 2),
+    ("us-nj", "social-work-supervised-experience", 3000, 2),
+    ("us-nv", "social-work-supervised-experience", 3000, 2),
+    ("us-ri", "social-work-supervised-experience", 3000, 2),
+    ("us-sd", "csw-two-year-supervised-experience", None, 2),
+    ("us-vt", "csw-3000-hour-supervised-experience", 3000, None),
+    ("us-wa", "social-work-supervised-experience", 3000, 2),
+    ("us-wv", "social-work-supervised-experience", 3000, 2),
+    ("us-wy", "csw-3000-hour-supervised-experience", 3000, None),
 ]
+
+
+def test_nebraska_clinical_experience_stays_unknown(grid):
+    # Nebraska's clinical social work runs through the mental health practitioner licences, not a clinical social work licence
+    assert grid.cell("us-ne", "lcsw", "experience").status == "unknown"
 
 
 @pytest.mark.parametrize(("state", "experience", "hours", "years"), EXPERIENCE)
