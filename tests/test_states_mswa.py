@@ -84,3 +84,14 @@ def test_masters_exam_is_sourced(grid, state, exam):
 )
 def test_cells_left_unknown(grid, state, question):
     assert grid.cell(state, "lmsw", question).status == "unknown"
+
+
+def test_illinois_lsw_needs_no_exam_from_2022() -> None:
+    import mhtaxonomy as mht
+
+    tax = mht.load()
+    after = tax.where(on="2022-01-01").coverage().cell("us-il", "lmsw", "exam")
+    before = tax.where(on="2021-12-31").coverage().cell("us-il", "lmsw", "exam")
+    assert (after.status, after.answer) == ("sourced", ("no-state-exam",))
+    assert after.sources == ("IL-MSWA-NASW",)
+    assert before.status == "unknown"  # the earlier exam rule was not read

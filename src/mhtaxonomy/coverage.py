@@ -59,6 +59,7 @@ _MARKERS = {
     "experience": "state-supervised-experience-not-sourced",
 }
 _NO_TIER = "no-state-associate-licence"
+_NO_EXAM = "no-state-exam"
 _TIER = "associate-registration"
 
 
@@ -174,6 +175,8 @@ def _answers(view: Taxonomy, fact: Fact, question: str) -> bool:
         return target.id == _NO_TIER or (
             isinstance(target, Credential) and _TIER in view.broader(target).ids
         )
+    if question == "exam" and target.id == _NO_EXAM:
+        return True
     wanted = CredentialType.EXAM if question == "exam" else CredentialType.EXPERIENCE
     return isinstance(target, Credential) and target.type is wanted
 
