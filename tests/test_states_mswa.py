@@ -76,7 +76,6 @@ def test_masters_exam_is_sourced(grid, state, exam):
     [
         ("us-ca", "title"),  # California has no master's-level licence, only the ASW registration
         ("us-ca", "exam"),
-        ("us-il", "exam"),  # the Illinois LSW has needed no exam since 1 January 2022
         ("us-mi", "exam"),  # no source read names an exam for the limited LLMSW
         ("us-de", "exam"),  # no source read names the exam level for the Delaware LMSW
         ("us-mt", "exam"),  # nor for the Montana LMSW
