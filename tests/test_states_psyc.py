@@ -18,6 +18,9 @@ EXPERIENCE = [
 
 TIERS = [
     # state, answer
+    ("us-il", "no-state-associate-licence"),
+    ("us-ma", "no-state-associate-licence"),
+    ("us-nm", "no-state-associate-licence"),
 ]
 
 
