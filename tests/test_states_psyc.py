@@ -21,6 +21,8 @@ TIERS = [
     ("us-il", "no-state-associate-licence"),
     ("us-ma", "no-state-associate-licence"),
     ("us-nm", "no-state-associate-licence"),
+    ("us-sc", "no-state-associate-licence"),
+    ("us-nh", "no-state-associate-licence"),
 ]
 
 
