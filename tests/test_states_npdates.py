@@ -72,3 +72,26 @@ def test_unchanged_states_are_the_same_in_2020_and_now(state: str, full: bool) -
 def test_new_york_note_records_the_sunset() -> None:
     grant = TAX.where(jurisdiction="NY", on="2024-01-01").facts("np-license", "authorizes", "prescribing")[0]
     assert "2026-07-01" in (grant.note or "") and "NPD-NY-RIVKIN-2024" in grant.sources
+
+
+# -- the FQ modifier (RHC and FQHC audio-only mental health visits) ---------------------------
+
+FQ_RULE = "fqhc-rhc-audio-only-modifier-fq"
+
+
+@pytest.mark.parametrize(("on", "in_force"), [("2021-12-31", False), ("2022-01-01", True), ("2026-06-01", True)])
+def test_the_fq_modifier_is_a_dated_medicare_rule_from_2022(on: str, in_force: bool) -> None:
+    facts = TAX.where(payer="medicare", on=on).facts("medicare", "requires", FQ_RULE)
+    assert bool(facts) is in_force
+    if facts:
+        assert "NPD-FCSO-TH-MODS" in facts[0].sources
+    assert [(c.system, c.value) for c in TAX.get(FQ_RULE).codes] == [("MOD", "FQ")]
+
+
+@pytest.mark.parametrize("on", ["2023-06-01", "2024-06-01"])
+def test_telehealth_audio_only_names_93_not_fq(on: str) -> None:
+    # tax.telehealth() answers for practitioners billing Medicare telehealth and has no
+    # RHC/FQHC setting, so FQ (a clinic modifier) is recorded as data but not in this answer.
+    answer = TAX.where(payer="medicare", on=on).telehealth("90834", audio_only=True)
+    assert answer and answer.modifiers == ("93",)
+    assert FQ_RULE not in {f.object for f in answer.facts}
