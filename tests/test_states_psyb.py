@@ -63,6 +63,6 @@ def test_psychologist_tier_sourced(tax, state, tier):
     assert cell.answer == (tier,)
 
 
-@pytest.mark.parametrize("state", ["us-nh", "us-nm", "us-pa", "us-sc"])
+@pytest.mark.parametrize("state", ["us-pa"])
 def test_unsourced_psychologist_tier_stays_unknown(tax, state):
     assert tax.coverage().cell(state, "psychologist", "tier").status == "unknown"
