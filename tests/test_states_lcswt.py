@@ -1,0 +1,52 @@
+"""Clinical social work titles checked state by state (issue 12, branch lcswt).
+
+Each state's title was earlier inferred from a guide's list of states that use some other
+title; here each one cites what was read for that state.
+"""
+
+import mhtaxonomy as mht
+import pytest
+
+
+@pytest.fixture(scope="module")
+def tax():
+    return mht.load()
+
+
+@pytest.fixture(scope="module")
+def grid(tax):
+    return tax.coverage()
+
+
+TITLES = [
+    # state, title credential, the source read for the title (cited first)
+    ("us-ak", "lcsw-license", "LCSWT-AK-DOL"),
+    ("us-al", "licsw-license", "LCSWT-AL-LEGALCLARITY"),
+    ("us-dc", "licsw-license", "LCSWT-DC-SWL-LICSW"),
+    ("us-me", "lcsw-license", "LCSWT-ME-BOARD-FAQ"),
+    ("us-nd", "lcsw-license", "MSWB-ND-NDCC-43-41-04"),
+    ("us-sd", "lcswt-sd-csw-pip-license", "CSW-SD-LICENSETRAIL"),
+    ("us-ut", "lcsw-license", "LCSWT-UT-58-60-205"),
+]
+
+
+@pytest.mark.parametrize(("state", "credential", "source"), TITLES)
+def test_clinical_title(tax, grid, state: str, credential: str, source: str) -> None:
+    assert tax.titles("LCSW", state.removeprefix("us-").upper()).ids == frozenset({credential})
+    cell = grid.cell(state, "lcsw", "title")
+    assert cell.status == "sourced"
+    assert cell.answer == (credential,)
+    assert cell.sources[0] == source
+
+
+@pytest.mark.parametrize(("state", "credential", "source"), TITLES)
+def test_title_not_from_inference_alone(grid, state: str, credential: str, source: str) -> None:
+    assert set(grid.cell(state, "lcsw", "title").sources) - {"SWLM-LICSW"}
+
+
+def test_south_dakota_is_the_csw_pip(tax, grid) -> None:
+    assert "lcsw-license" not in tax.titles("LCSW", "SD").ids
+    assert tax.get("lcswt-sd-csw-pip-license").abbreviations == ()
+    # the exam and experience cells stay sourced after the move
+    assert grid.cell("us-sd", "lcsw", "exam").answer == ("aswb-clinical",)
+    assert grid.cell("us-sd", "lcsw", "experience").status == "sourced"
