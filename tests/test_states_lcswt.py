@@ -27,6 +27,14 @@ TITLES = [
     ("us-nd", "lcsw-license", "MSWB-ND-NDCC-43-41-04"),
     ("us-sd", "lcswt-sd-csw-pip-license", "CSW-SD-LICENSETRAIL"),
     ("us-ut", "lcsw-license", "LCSWT-UT-58-60-205"),
+    ("us-ma", "licsw-license", "LCSWT-MA-PHO"),
+    ("us-ri", "licsw-license", "LCSWT-RI-RIGL-5-39-1-8"),
+    ("us-vt", "licsw-license", "LCSWT-VT-OPR-RULES"),
+    ("us-nh", "licsw-license", "LCSWT-NH-MHP-302-05"),
+    ("us-wa", "licsw-license", "LCSWT-WA-NASW-FAQ"),
+    ("us-wv", "licsw-license", "LCSWT-WV-PHO"),
+    ("us-az", "lcsw-license", "LCSWT-AZ-BBHE-FAQ"),
+    ("us-ar", "lcsw-license", "LCSWT-AR-PHO"),
 ]
 
 
