@@ -35,6 +35,10 @@ TITLES = [
     ("us-wv", "licsw-license", "LCSWT-WV-PHO"),
     ("us-az", "lcsw-license", "LCSWT-AZ-BBHE-FAQ"),
     ("us-ar", "lcsw-license", "LCSWT-AR-PHO"),
+    ("us-ca", "lcsw-license", "LCSWT-CA-BBS-ABOUT"),
+    ("us-co", "lcsw-license", "LCSWT-CO-NASW"),
+    ("us-ct", "lcsw-license", "LCSWT-CT-SWGUIDE"),
+    ("us-de", "lcsw-license", "LCSWT-DE-PHO"),
 ]
 
 
