@@ -39,6 +39,10 @@ TITLES = [
     ("us-co", "lcsw-license", "LCSWT-CO-NASW"),
     ("us-ct", "lcsw-license", "LCSWT-CT-SWGUIDE"),
     ("us-de", "lcsw-license", "LCSWT-DE-PHO"),
+    ("us-ga", "lcsw-license", "LCSWT-GA-ECSU"),
+    ("us-hi", "lcsw-license", "LCSWT-HI-PHO"),
+    ("us-id", "lcsw-license", "LCSWT-ID-CIP"),
+    ("us-il", "lcsw-license", "LCSWT-IL-NASW-STEPS"),
 ]
 
 
