@@ -43,6 +43,10 @@ TITLES = [
     ("us-hi", "lcsw-license", "LCSWT-HI-PHO"),
     ("us-id", "lcsw-license", "LCSWT-ID-CIP"),
     ("us-il", "lcsw-license", "LCSWT-IL-NASW-STEPS"),
+    ("us-in", "lcsw-license", "LCSWT-IN-NASW"),
+    ("us-ky", "lcsw-license", "LCSWT-KY-BSW-FAQ"),
+    ("us-la", "lcsw-license", "LCSWT-LA-LAC-XXV-305"),
+    ("us-mo", "lcsw-license", "LCSWT-MO-DPR"),
 ]
 
 
