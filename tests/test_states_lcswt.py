@@ -47,6 +47,10 @@ TITLES = [
     ("us-ky", "lcsw-license", "LCSWT-KY-BSW-FAQ"),
     ("us-la", "lcsw-license", "LCSWT-LA-LAC-XXV-305"),
     ("us-mo", "lcsw-license", "LCSWT-MO-DPR"),
+    ("us-ms", "lcsw-license", "LCSWT-MS-RULE-1902-2-2"),
+    ("us-mt", "lcsw-license", "LCSWT-MT-ARM-APP"),
+    ("us-nc", "lcsw-license", "LCSWT-NC-BOARD-FAQ"),
+    ("us-nj", "lcsw-license", "CSW-NJ-NJSA-45-15BB-6"),
 ]
 
 
