@@ -51,6 +51,10 @@ TITLES = [
     ("us-mt", "lcsw-license", "LCSWT-MT-ARM-APP"),
     ("us-nc", "lcsw-license", "LCSWT-NC-BOARD-FAQ"),
     ("us-nj", "lcsw-license", "CSW-NJ-NJSA-45-15BB-6"),
+    ("us-nv", "lcsw-license", "LCSWT-NV-NASW"),
+    ("us-ok", "lcsw-license", "LCSWT-OK-PHO"),
+    ("us-pa", "lcsw-license", "LCSWT-PA-BOARD"),
+    ("us-tn", "lcsw-license", "LCSWT-TN-ETSU"),
 ]
 
 
