@@ -55,6 +55,9 @@ TITLES = [
     ("us-ok", "lcsw-license", "LCSWT-OK-PHO"),
     ("us-pa", "lcsw-license", "LCSWT-PA-BOARD"),
     ("us-tn", "lcsw-license", "LCSWT-TN-ETSU"),
+    ("us-va", "lcsw-license", "LCSWT-VA-DHP-FAQ"),
+    ("us-wi", "lcsw-license", "LCSWT-WI-PHO"),
+    ("us-wy", "lcsw-license", "LCSWT-WY-MHPLB"),
 ]
 
 
