@@ -21,11 +21,11 @@ def grid(tax):
 TITLES = [
     # state, title credential, the source read for the title (cited first)
     ("us-ak", "lcsw-license", "LCSWT-AK-DOL"),
-    ("us-al", "licsw-license", "LCSWT-AL-LEGALCLARITY"),
-    ("us-dc", "licsw-license", "LCSWT-DC-SWL-LICSW"),
+    ("us-al", "licsw-license", "LCSWT-AL-850-X-2-02"),
+    ("us-dc", "licsw-license", "LCSWT-DC-CODE-3-1208"),
     ("us-me", "lcsw-license", "LCSWT-ME-BOARD-FAQ"),
     ("us-nd", "lcsw-license", "MSWB-ND-NDCC-43-41-04"),
-    ("us-sd", "lcswt-sd-csw-pip-license", "CSW-SD-LICENSETRAIL"),
+    ("us-sd", "lcswt-sd-csw-pip-license", "LCSWT-SD-SDCL-36-26"),
     ("us-ut", "lcsw-license", "LCSWT-UT-58-60-205"),
     ("us-ma", "licsw-license", "LCSWT-MA-PHO"),
     ("us-ri", "licsw-license", "LCSWT-RI-RIGL-5-39-1-8"),
