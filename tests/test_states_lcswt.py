@@ -20,7 +20,7 @@ def grid(tax):
 
 TITLES = [
     # state, title credential, the source read for the title (cited first)
-    ("us-ak", "lcsw-license", "LCSWT-AK-DOL"),
+    ("us-ak", "lcsw-license", "LCSWT-AK-AS-08-95-120"),
     ("us-al", "licsw-license", "LCSWT-AL-850-X-2-02"),
     ("us-dc", "licsw-license", "LCSWT-DC-CODE-3-1208"),
     ("us-me", "lcsw-license", "LCSWT-ME-BOARD-FAQ"),
@@ -37,12 +37,12 @@ TITLES = [
     ("us-ar", "lcsw-license", "LCSWT-AR-CODE-17-103-103"),
     ("us-ca", "lcsw-license", "LCSWT-CA-BBS-ABOUT"),
     ("us-co", "lcsw-license", "LCSWT-CO-NASW"),
-    ("us-ct", "lcsw-license", "LCSWT-CT-SWGUIDE"),
+    ("us-ct", "lcsw-license", "LCSWT-CT-CGS-383B"),
     ("us-de", "lcsw-license", "LCSWT-DE-24-ADMIN-3900"),
     ("us-ga", "lcsw-license", "LCSWT-GA-ECSU"),
     ("us-hi", "lcsw-license", "LCSWT-HI-PHO"),
     ("us-id", "lcsw-license", "LCSWT-ID-CIP"),
-    ("us-il", "lcsw-license", "LCSWT-IL-NASW-STEPS"),
+    ("us-il", "lcsw-license", "LCSWT-IL-225-ILCS-20"),
     ("us-in", "lcsw-license", "LCSWT-IN-NASW"),
     ("us-ky", "lcsw-license", "LCSWT-KY-BSW-FAQ"),
     ("us-la", "lcsw-license", "LCSWT-LA-LAC-XXV-305"),
@@ -56,7 +56,7 @@ TITLES = [
     ("us-pa", "lcsw-license", "LCSWT-PA-BOARD"),
     ("us-tn", "lcsw-license", "LCSWT-TN-1365-01-01"),
     ("us-va", "lcsw-license", "LCSWT-VA-DHP-FAQ"),
-    ("us-wi", "lcsw-license", "LCSWT-WI-PHO"),
+    ("us-wi", "lcsw-license", "LCSWT-WI-457-08"),
     ("us-wy", "lcsw-license", "LCSWT-WY-MHPLB"),
 ]
 
