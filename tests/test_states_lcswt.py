@@ -51,7 +51,7 @@ TITLES = [
     ("us-mt", "lcsw-license", "LCSWT-MT-ARM-APP"),
     ("us-nc", "lcsw-license", "LCSWT-NC-BOARD-FAQ"),
     ("us-nj", "lcsw-license", "CSW-NJ-NJSA-45-15BB-6"),
-    ("us-nv", "lcsw-license", "LCSWT-NV-NASW"),
+    ("us-nv", "lcsw-license", "LCSWT-NV-NAC-641B"),
     ("us-ok", "lcsw-license", "LCSWT-OK-59-OS-1261-1"),
     ("us-pa", "lcsw-license", "LCSWT-PA-BOARD"),
     ("us-tn", "lcsw-license", "LCSWT-TN-1365-01-01"),
@@ -71,8 +71,25 @@ def test_clinical_title(tax, grid, state: str, credential: str, source: str) -> 
 
 
 @pytest.mark.parametrize(("state", "credential", "source"), TITLES)
-def test_title_not_from_inference_alone(grid, state: str, credential: str, source: str) -> None:
-    assert set(grid.cell(state, "lcsw", "title").sources) - {"SWLM-LICSW"}
+def test_title_not_from_inference_alone(tax, grid, state: str, credential: str, source: str) -> None:
+    sources = grid.cell(state, "lcsw", "title").sources
+    assert set(sources) - {"SWLM-LICSW"}
+    # each title now rests on at least one board page, statute or rule
+    assert any(tax.source(s).quality == "primary" for s in sources)
+
+
+def test_every_listed_state_checked_once() -> None:
+    states = [state for state, _, _ in TITLES]
+    assert len(states) == len(set(states)) == 38
+
+
+def test_abbreviation_differs_from_expansion_where_recorded(tax) -> None:
+    # Arkansas and Mississippi spell LCSW "Licensed Certified Social Worker"; the title is still LCSW
+    for code in ("AR", "MS"):
+        assert tax.titles("LCSW", code).ids == frozenset({"lcsw-license"})
+    # Massachusetts, Rhode Island and West Virginia have an LCSW below the clinical LICSW
+    for code in ("MA", "RI", "WV"):
+        assert tax.titles("LCSW", code).ids == frozenset({"licsw-license"})
 
 
 def test_south_dakota_is_the_csw_pip(tax, grid) -> None:
