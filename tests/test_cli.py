@@ -436,3 +436,28 @@ def test_lines_wrap_as_textwrap_wraps_them(text: str, width: int, indent: int, h
     page = Page(width=width)
     page.line(text, indent=indent, hang=hang)
     assert list(page.lines) == (wrapper.wrap(clean(text)) or [""])
+
+
+@pytest.mark.parametrize("columns", [None, "", "0", "-3", "abc", "55", "200", "10"])
+def test_terminal_width_is_what_shutil_answers(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    import shutil
+
+    from mhtaxonomy.cli.render import terminal_width
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_width() == max(shutil.get_terminal_size((80, 24)).columns, 20)
+
+
+def test_answering_a_question_imports_neither_shutil_nor_json() -> None:
+    script = (
+        "import contextlib, io, sys\n"
+        "from mhtaxonomy.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['who-can-provide', 'psychotherapy'])\n"
+        "print(sorted(m for m in ('shutil', 'json', 'bz2', 'lzma') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"

@@ -28,7 +28,7 @@ from typing import Any, NoReturn
 from ..load import DataError
 from ..taxonomy import EntityLookupError, Taxonomy, load
 from .commands import COMMANDS, Reply
-from .render import Page, clean, colour_wanted
+from .render import Page, clean, colour_wanted, help_formatter
 
 __all__ = ["COMMAND_MODULES", "SCHEMA_VERSION", "main"]
 
@@ -88,7 +88,7 @@ def _parser(wanted: str | None = None) -> argparse.ArgumentParser:
     if wanted not in COMMANDS:
         for module in COMMAND_MODULES:
             importlib.import_module(f"{__name__}.{module}")
-    common = _Parser(add_help=False)
+    common = _Parser(add_help=False, formatter_class=help_formatter)
     common.add_argument("--jurisdiction", "-j", help="a state or territory: NM, US-NM or New Mexico")
     common.add_argument("--payer", "-p", help="a payer such as Medicare (see: mhtaxonomy list payers)")
     common.add_argument("--on", help="the date to answer for (YYYY-MM-DD; default today)")
@@ -99,12 +99,15 @@ def _parser(wanted: str | None = None) -> argparse.ArgumentParser:
     )
     parser = _Parser(
         prog="mhtaxonomy",
+        formatter_class=help_formatter,
         description="Ask the US mental-health service taxonomy: who may provide, bill or receive what, and why.",
     )
     parser.add_argument("--version", action=_Version)
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     for command in [COMMANDS[wanted]] if wanted in COMMANDS else COMMANDS.values():
-        sub = subcommands.add_parser(command.name, help=command.help, description=command.help, parents=[common])
+        sub = subcommands.add_parser(
+            command.name, help=command.help, description=command.help, parents=[common], formatter_class=help_formatter
+        )
         for argument in command.arguments:
             sub.add_argument(*argument.flags, **argument.options)
         sub.set_defaults(run=command.run, writes=command.writes)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["Page", "clean", "colour_wanted", "terminal_width"]
 
@@ -39,8 +41,29 @@ def clean(text: str) -> str:
 
 
 def terminal_width() -> int:
-    """The columns to fit: ``COLUMNS`` if set, the terminal's width, or 80 when not a terminal."""
-    return max(shutil.get_terminal_size((80, 24)).columns, _NARROWEST)
+    """The columns to fit: ``COLUMNS`` if set, the terminal's width, or 80 when not a terminal.
+
+    What :func:`shutil.get_terminal_size` answers, without importing :mod:`shutil` (and
+    the compression modules it imports), which would cost the command line more than
+    answering most questions.
+    """
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return max(columns or 80, _NARROWEST)
+
+
+def help_formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's help formatter at :func:`terminal_width` (its default would import :mod:`shutil`)."""
+    import argparse
+
+    return argparse.HelpFormatter(prog, width=terminal_width() - 2)
 
 
 def colour_wanted(stream: TextIO) -> bool:
