@@ -71,3 +71,27 @@ def test_cli_telehealth(capsys: pytest.CaptureFixture[str]) -> None:
     out, _ = capsys.readouterr()
     assert '"place_of_service": "10"' in out and '"95"' in out
     assert main(["telehealth", "90837", "--payer", "medicaid"]) == 1
+
+
+def test_a_clinic_bills_an_audio_only_mental_health_visit_with_fq_from_2022() -> None:
+    import mhtaxonomy as mht
+
+    tax = mht.load()
+    before = tax.where(payer="medicare", on="2021-12-31").telehealth("90837", audio_only=True, setting="rhc-fqhc")
+    after = tax.where(payer="medicare", on="2022-01-01").telehealth("90837", audio_only=True, setting="rhc-fqhc")
+    video = tax.where(payer="medicare", on="2024-06-01").telehealth("90837", setting="rhc-fqhc")
+    practitioner = tax.where(payer="medicare", on="2024-06-01").telehealth("90837", audio_only=True)
+    assert not before
+    assert after and after.modifiers == ("FQ",) and after.place_of_service is None
+    assert "NPD-FCSO-TH-MODS" in {source for fact in after.facts for source in fact.sources}
+    assert video and video.modifiers == ()
+    assert practitioner.modifiers == ("93",)  # FQ is the clinics' modifier, not the practitioner's
+    later = tax.where(payer="medicare", on="2025-10-01").telehealth("90837", setting="rhc-fqhc")
+    assert later.conditions  # the in-person visit requirement applies to clinics too from 2025-10-01
+
+
+def test_an_unknown_setting_is_refused_with_the_valid_ones() -> None:
+    import mhtaxonomy as mht
+
+    with pytest.raises(ValueError, match="practitioner, rhc-fqhc"):
+        mht.load().telehealth("90837", setting="hospital")

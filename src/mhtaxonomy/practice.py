@@ -218,6 +218,10 @@ _POS_ELSEWHERE = "telehealth-pos-02-elsewhere"
 _VIDEO = "telehealth-modifier-95-audio-video"
 _IN_PERSON = "telehealth-in-person-visit-mental-health"
 PATIENT_LOCATIONS = ("home", "elsewhere")
+#: Who bills: a practitioner (Medicare telehealth) or a rural health clinic / federally qualified health center.
+SETTINGS = ("practitioner", "rhc-fqhc")
+_CLINIC_VISIT = "fqhc-rhc-mental-health-visit-by-telecommunications"
+_CLINIC_AUDIO = "fqhc-rhc-audio-only-modifier-fq"
 
 
 @attrs.frozen(kw_only=True)
@@ -258,6 +262,32 @@ class TelehealthAnswer:
         return "\n".join(lines + _source_lines(self._tax, self.facts))
 
 
+def _clinic_visit(tax: Taxonomy, name: str, rules: dict[str, Fact], audio_only: bool) -> TelehealthAnswer:
+    """A rural health clinic's or health center's mental health visit by telecommunications."""
+    if _CLINIC_VISIT not in rules:
+        return TelehealthAnswer(
+            allowed=False, reason="RHCs and FQHCs may not bill a mental health visit by telecommunications on this date", tax=tax
+        )
+    used = [rules[_CLINIC_VISIT]]
+    modifiers: tuple[str, ...] = ()
+    if audio_only:
+        used.append(rules[_CLINIC_AUDIO])
+        modifiers = (_code_value(tax, _CLINIC_AUDIO, "MOD"),)
+    conditions: tuple[str, ...] = ()
+    if _IN_PERSON in rules:
+        used.append(rules[_IN_PERSON])
+        conditions = (tax.get(_IN_PERSON).description,)
+    return TelehealthAnswer(
+        allowed=True,
+        reason=f"{name} may be billed by an RHC or FQHC as a mental health visit {'by audio alone' if audio_only else 'by audio and video'}, "
+        "a clinic visit rather than Medicare telehealth",
+        modifiers=modifiers,
+        conditions=conditions,
+        facts=tuple(used),
+        tax=tax,
+    )
+
+
 def _source_lines(tax: Taxonomy, facts: tuple[Fact, ...]) -> list[str]:
     """The sources the facts cite, once each, in order of first citation."""
     cited = dict.fromkeys(source for fact in facts for source in fact.sources)
@@ -268,13 +298,22 @@ def _code_value(tax: Taxonomy, rule: str, system: str) -> str:
     return next(code.value for code in tax.get(rule).codes if code.system == system)
 
 
-def telehealth(tax: Taxonomy, code: Ref, *, patient_at: str = "home", audio_only: bool = False) -> TelehealthAnswer:
+def telehealth(
+    tax: Taxonomy, code: Ref, *, patient_at: str = "home", audio_only: bool = False, setting: str = "practitioner"
+) -> TelehealthAnswer:
     """Whether Medicare pays ``code`` furnished by telehealth for a mental health disorder, in the view.
 
     The view's date picks the rules in force (POS 02/10 from 2024-01-01; the
     in-person visit requirement from 2025-10-01); a view for another payer is
     not answered, since only Medicare's rules are recorded. Whether the code
     itself is on Medicare's telehealth list is not recorded.
+
+    With ``setting="rhc-fqhc"`` the biller is a rural health clinic or federally
+    qualified health center: from 2022 it bills a mental health visit furnished
+    by audio and video, or by audio alone, as a clinic visit rather than as
+    Medicare telehealth, so there is no telehealth place of service, and an
+    audio-only visit carries modifier FQ. Which codes such a clinic bills its
+    visits with is not recorded.
 
     Raises
     ------
@@ -292,15 +331,24 @@ def telehealth(tax: Taxonomy, code: Ref, *, patient_at: str = "home", audio_only
     """
     if patient_at not in PATIENT_LOCATIONS:
         raise ValueError(f"patient_at must be one of {', '.join(PATIENT_LOCATIONS)}, got {patient_at!r}")
+    if setting not in SETTINGS:
+        raise ValueError(f"setting must be one of {', '.join(SETTINGS)}, got {setting!r}")
     billed = tax._get_kind(code, Kind.BILLING_CODE, question="telehealth")
     payer = tax.context.payer
     if payer is not None and payer != "medicare":
         return TelehealthAnswer(allowed=False, reason=f"only Medicare's telehealth rules are recorded, not {tax.get(payer).name}'s", tax=tax)
-    rules = {fact.object: fact for fact in tax.facts("medicare", Relation.REQUIRES) if fact.object.startswith("telehealth-")}
+    rules = {
+        fact.object: fact
+        for fact in tax.facts("medicare", Relation.REQUIRES)
+        if fact.object.startswith(("telehealth-", "fqhc-rhc-"))
+    }
     used: list[Fact] = []
 
     def refuse(reason: str) -> TelehealthAnswer:
         return TelehealthAnswer(allowed=False, reason=reason, facts=tuple(used), tax=tax)
+
+    if setting == "rhc-fqhc":
+        return _clinic_visit(tax, billed.name, rules, audio_only)
 
     if patient_at == "home":
         if _HOME not in rules:

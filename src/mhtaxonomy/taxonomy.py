@@ -1029,11 +1029,16 @@ class Taxonomy:
 
         return can_practice(self, profession, licensed_in, client_in, on=on, telehealth=telehealth)
 
-    def telehealth(self, code: Ref, *, patient_at: str = "home", audio_only: bool = False) -> TelehealthAnswer:
-        """Whether a code may be billed as Medicare mental-health telehealth in this view; see :mod:`mhtaxonomy.practice`."""
+    def telehealth(
+        self, code: Ref, *, patient_at: str = "home", audio_only: bool = False, setting: str = "practitioner"
+    ) -> TelehealthAnswer:
+        """Whether a code may be billed as Medicare mental-health telehealth in this view; see :mod:`mhtaxonomy.practice`.
+
+        ``setting="rhc-fqhc"`` asks for a rural health clinic or health center's mental health visit instead.
+        """
         from .practice import telehealth
 
-        return telehealth(self, code, patient_at=patient_at, audio_only=audio_only)
+        return telehealth(self, code, patient_at=patient_at, audio_only=audio_only, setting=setting)
 
 
 if TYPE_CHECKING:

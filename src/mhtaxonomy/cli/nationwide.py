@@ -77,9 +77,15 @@ def can_practice(tax: Taxonomy, args: argparse.Namespace, page: Page) -> Reply:
     arg("code", help="a CPT or HCPCS code, e.g. 90837"),
     arg("--patient-at", choices=("home", "elsewhere"), default="home", help="where the patient is"),
     arg("--audio-only", action="store_true", help="the visit is by audio alone"),
+    arg(
+        "--setting",
+        choices=("practitioner", "rhc-fqhc"),
+        default="practitioner",
+        help="who bills: a practitioner (Medicare telehealth) or a rural health clinic / health center",
+    ),
 )
 def telehealth(tax: Taxonomy, args: argparse.Namespace, page: Page) -> Reply:
-    answer = tax.telehealth(args.code, patient_at=args.patient_at, audio_only=args.audio_only)
+    answer = tax.telehealth(args.code, patient_at=args.patient_at, audio_only=args.audio_only, setting=args.setting)
     page.heading(f"{'yes' if answer else 'no'}: {answer.reason}")
     if answer.place_of_service:
         page.line(f"place of service: {answer.place_of_service}", indent=2)
