@@ -7,6 +7,7 @@ import pytest
 from hypothesis import settings
 
 import mhtaxonomy as mht
+from mhtaxonomy.coverage import Coverage
 
 # The suite's loads share a cache of its own (subprocesses inherit it), never the user's.
 os.environ["MHTAXONOMY_CACHE_DIR"] = tempfile.mkdtemp(prefix="mhtaxonomy-test-cache-")
@@ -21,3 +22,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mhtaxonomy"))
 @pytest.fixture(scope="session")
 def tax() -> mht.Taxonomy:
     return mht.load()
+
+
+@pytest.fixture(scope="session")
+def grid(tax: mht.Taxonomy) -> Coverage:
+    """The shipped data's coverage grid, at today's date."""
+    return tax.coverage()

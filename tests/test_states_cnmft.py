@@ -2,7 +2,6 @@
 
 import pytest
 
-import mhtaxonomy as mht
 
 TIERS = [
     ("us-ar", "lpc", "cnm-arkansas-lac-license"),
@@ -46,16 +45,6 @@ EXPERIENCES = [
 
 NATIONAL = {"lpc": "professional-counselor-license", "lmft": "mft-license"}
 MARKERS = {"tier": "state-pre-licensure-tier-not-sourced", "experience": "state-supervised-experience-not-sourced"}
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return mht.load()
-
-
-@pytest.fixture(scope="module")
-def grid(tax):
-    return tax.coverage()
 
 
 @pytest.mark.parametrize(("state", "profession", "tier"), TIERS)

@@ -2,12 +2,6 @@
 
 import pytest
 
-import mhtaxonomy as mht
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return mht.load()
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,6 @@
 """Clinical social work cells of the state layer (issue 12, branch csw)."""
 
-import mhtaxonomy as mht
 import pytest
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return mht.load()
-
-
-@pytest.fixture(scope="module")
-def grid(tax):
-    return tax.coverage()
 
 
 EXPERIENCE = [

@@ -4,18 +4,7 @@ Each state's title was earlier inferred from a guide's list of states that use s
 title; here each one cites what was read for that state.
 """
 
-import mhtaxonomy as mht
 import pytest
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return mht.load()
-
-
-@pytest.fixture(scope="module")
-def grid(tax):
-    return tax.coverage()
 
 
 TITLES = [

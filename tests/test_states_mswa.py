@@ -4,11 +4,6 @@ import mhtaxonomy as mht
 import pytest
 
 
-@pytest.fixture(scope="module")
-def grid():
-    return mht.load().coverage()
-
-
 TITLES = {
     "us-ar": "lmsw-license",
     "us-az": "lmsw-license",

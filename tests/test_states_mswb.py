@@ -1,6 +1,5 @@
 """Master's-level social work cells of the state layer (issue 12, branch mswb)."""
 
-import mhtaxonomy as mht
 import pytest
 
 TITLES = {
@@ -32,16 +31,6 @@ EXAMS = {
     "us-sd": "aswb-masters",
     "us-nc": "aswb-masters",
 }
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return mht.load()
-
-
-@pytest.fixture(scope="module")
-def grid(tax):
-    return tax.coverage()
 
 
 @pytest.mark.parametrize(("state", "title"), sorted(TITLES.items()))

@@ -2,17 +2,6 @@
 
 import pytest
 
-import mhtaxonomy as mht
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return mht.load()
-
-
-@pytest.fixture(scope="module")
-def grid(tax):
-    return tax.coverage()
 
 
 @pytest.mark.parametrize(

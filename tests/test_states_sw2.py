@@ -1,17 +1,6 @@
 """Social work cells of the state layer (issue 12, branch sw2)."""
 
-import mhtaxonomy as mht
 import pytest
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return mht.load()
-
-
-@pytest.fixture(scope="module")
-def grid(tax):
-    return tax.coverage()
 
 
 @pytest.mark.parametrize("state", ["us-tx", "us-va", "us-wi"])

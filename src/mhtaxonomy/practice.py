@@ -262,6 +262,14 @@ class TelehealthAnswer:
         return "\n".join(lines + _source_lines(self._tax, self.facts))
 
 
+def _in_person(tax: Taxonomy, rules: dict[str, Fact], used: list[Fact]) -> tuple[str, ...]:
+    """The in-person visit requirement as a condition, when it is in force (its fact joins ``used``)."""
+    if _IN_PERSON not in rules:
+        return ()
+    used.append(rules[_IN_PERSON])
+    return (tax.get(_IN_PERSON).description,)
+
+
 def _clinic_visit(tax: Taxonomy, name: str, rules: dict[str, Fact], audio_only: bool) -> TelehealthAnswer:
     """A rural health clinic's or health center's mental health visit by telecommunications."""
     if _CLINIC_VISIT not in rules:
@@ -273,10 +281,7 @@ def _clinic_visit(tax: Taxonomy, name: str, rules: dict[str, Fact], audio_only: 
     if audio_only:
         used.append(rules[_CLINIC_AUDIO])
         modifiers = (_code_value(tax, _CLINIC_AUDIO, "MOD"),)
-    conditions: tuple[str, ...] = ()
-    if _IN_PERSON in rules:
-        used.append(rules[_IN_PERSON])
-        conditions = (tax.get(_IN_PERSON).description,)
+    conditions = _in_person(tax, rules, used)
     return TelehealthAnswer(
         allowed=True,
         reason=f"{name} may be billed by an RHC or FQHC as a mental health visit {'by audio alone' if audio_only else 'by audio and video'}, "
@@ -374,10 +379,7 @@ def telehealth(
             modifiers.append(_code_value(tax, _VIDEO, "MOD"))  # the same modifier 95, then with the in-person POS
     else:
         return refuse("no Medicare rule for billing telehealth is recorded for this date")
-    conditions: tuple[str, ...] = ()
-    if _IN_PERSON in rules:
-        used.append(rules[_IN_PERSON])
-        conditions = (tax.get(_IN_PERSON).description,)
+    conditions = _in_person(tax, rules, used)
     return TelehealthAnswer(
         allowed=True,
         reason=f"{billed.name} may be billed as mental-health telehealth with the patient {'at home' if patient_at == 'home' else 'outside the home'}",
