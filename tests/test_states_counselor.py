@@ -32,9 +32,9 @@ import pytest
         ("us-nv", "cpc-license"),
     ],
 )
-def test_state_counselor_title(tax, state, title):
+def test_state_counselor_title(tax, grid, state, title):
     assert tax.where(jurisdiction=state).titles("lpc").ids == {title}
-    assert tax.coverage().cell(state, "lpc", "title").status == "sourced"
+    assert grid.cell(state, "lpc", "title").status == "sourced"
 
 
 @pytest.mark.parametrize(
@@ -64,8 +64,8 @@ def test_state_counselor_title(tax, state, title):
         ("us-nv", "nevada-cpc-intern-license"),
     ],
 )
-def test_state_counselor_tier(tax, state, tier):
-    cell = tax.coverage().cell(state, "lpc", "tier")
+def test_state_counselor_tier(grid, state, tier):
+    cell = grid.cell(state, "lpc", "tier")
     assert cell.status == "sourced"
     assert tier in cell.answer
 
@@ -74,8 +74,8 @@ def test_state_counselor_tier(tax, state, tier):
     ("state", "hours"),
     [("us-sd", 2000), ("us-ne", 3000), ("us-mn", 4000), ("us-nj", 4500), ("us-mt", 3000), ("us-nm", 3000), ("us-or", 2400), ("us-pa", 3000), ("us-sc", 1500), ("us-tn", 3000), ("us-la", 3000), ("us-ok", 3000), ("us-wv", 3000), ("us-dc", 3500), ("us-mi", 3000), ("us-mo", 3000), ("us-nv", 3000), ("us-ky", 4000)],
 )
-def test_state_counselor_experience_hours(tax, state, hours):
-    cell = tax.coverage().cell(state, "lpc", "experience")
+def test_state_counselor_experience_hours(tax, grid, state, hours):
+    cell = grid.cell(state, "lpc", "experience")
     assert cell.status == "sourced"
     assert [tax.get(i).hours for i in cell.answer] == [hours]
 
@@ -86,15 +86,15 @@ def test_new_jersey_lac_practises_only_under_supervision(tax):
     assert facts and all(f.supervised for f in facts)
 
 
-def test_every_counselor_cell_is_sourced_and_cites_its_sources(tax):
+def test_every_counselor_cell_is_sourced_and_cites_its_sources(grid):
     # the last unknown counselor cells (tier and experience) are now answered from cited pages
-    cells = [c for c in tax.coverage().cells if c.profession == "lpc"]
+    cells = [c for c in grid.cells if c.profession == "lpc"]
     assert len(cells) == 51 * 4
     assert all(c.status == "sourced" and c.sources for c in cells)
 
 
-def test_every_state_counselor_title_is_sourced(tax):
-    cov = tax.coverage()
+def test_every_state_counselor_title_is_sourced(grid):
+    cov = grid
     assert all(c.status == "sourced" for c in cov.cells if c.profession == "lpc" and c.question == "title")
 
 

@@ -21,8 +21,8 @@ TIERS = [
 
 
 @pytest.mark.parametrize(("state", "credential", "hours", "years"), EXPERIENCE)
-def test_psychologist_experience_sourced(tax, state, credential, hours, years):
-    cell = tax.coverage().cell(state, "psychologist", "experience")
+def test_psychologist_experience_sourced(tax, grid, state, credential, hours, years):
+    cell = grid.cell(state, "psychologist", "experience")
     assert cell.status == "sourced"
     assert credential in cell.answer
     assert tax.get(credential).hours == hours
@@ -30,7 +30,7 @@ def test_psychologist_experience_sourced(tax, state, credential, hours, years):
 
 
 @pytest.mark.parametrize(("state", "tier"), TIERS)
-def test_psychologist_tier_sourced(tax, state, tier):
-    cell = tax.coverage().cell(state, "psychologist", "tier")
+def test_psychologist_tier_sourced(grid, state, tier):
+    cell = grid.cell(state, "psychologist", "tier")
     assert cell.status == "sourced"
     assert tier in cell.answer

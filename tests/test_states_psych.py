@@ -14,16 +14,16 @@ import pytest
         ("us-nj", "nj-psych-supervised-experience", 2),
     ],
 )
-def test_psychologist_experience_sourced(tax, state, credential, years):
-    cell = tax.coverage().cell(state, "psychologist", "experience")
+def test_psychologist_experience_sourced(tax, grid, state, credential, years):
+    cell = grid.cell(state, "psychologist", "experience")
     assert cell.status == "sourced"
     assert credential in cell.answer
     assert tax.get(credential).years == years
 
 
-def test_an_unsourced_cell_stays_unknown(tax):
+def test_an_unsourced_cell_stays_unknown(grid):
     # California issues no master's social work licence, so this cell has no answer to source.
-    assert tax.coverage().cell("us-ca", "lmsw", "title").status == "unknown"
+    assert grid.cell("us-ca", "lmsw", "title").status == "unknown"
 
 
 @pytest.mark.parametrize(
@@ -40,8 +40,8 @@ def test_an_unsourced_cell_stays_unknown(tax):
         ("us-nc", "nc-psych-supervised-experience", 3000),
     ],
 )
-def test_psychologist_experience_hours(tax, state, credential, hours):
-    cell = tax.coverage().cell(state, "psychologist", "experience")
+def test_psychologist_experience_hours(tax, grid, state, credential, hours):
+    cell = grid.cell(state, "psychologist", "experience")
     assert cell.status == "sourced"
     assert [tax.get(i).hours for i in cell.answer] == [hours]
 
@@ -56,7 +56,7 @@ def test_psychologist_experience_hours(tax, state, credential, hours):
         ("us-nc", "north-carolina-provisionally-licensed-psychologist"),
     ],
 )
-def test_psychologist_tier_sourced(tax, state, tier):
-    cell = tax.coverage().cell(state, "psychologist", "tier")
+def test_psychologist_tier_sourced(grid, state, tier):
+    cell = grid.cell(state, "psychologist", "tier")
     assert cell.status == "sourced"
     assert tier in cell.answer

@@ -858,21 +858,18 @@ def _shipped_root() -> Path:
 
 def shipped_files() -> list[Path]:
     """The shipped data files, in the order they are read."""
-    found: list[Path] = []
-    for folder, _, names in os.walk(_shipped_root()):  # os.walk: pathlib's rglob costs a cold start 4 ms
-        found.extend(Path(folder, name) for name in names if name.endswith(".toml"))
-    return sorted(found)
+    return sorted(Path(path) for _, path in _shipped_listing())
 
 
 def _shipped_listing() -> list[tuple[str, str]]:
     """Each shipped data file's name (as :func:`_shipped_name` gives it) and path, as plain strings.
 
-    What the cache's key is made from: the same files as :func:`shipped_files`, without
-    building a ``Path`` for each (a fifth of a millisecond instead of a millisecond).
+    The cache's key is made from these, with no ``Path`` built per file (a fifth of a
+    millisecond instead of a millisecond); :func:`shipped_files` builds its paths from them.
     """
     root = str(_shipped_root())
     found: list[tuple[str, str]] = []
-    for folder, _, names in os.walk(root):
+    for folder, _, names in os.walk(root):  # os.walk: pathlib's rglob costs a cold start 4 ms
         inner = os.path.relpath(folder, root).replace(os.sep, "/")
         prefix = "mhtaxonomy/data/" if inner == "." else f"mhtaxonomy/data/{inner}/"
         found.extend((prefix + name, os.path.join(folder, name)) for name in names if name.endswith(".toml"))

@@ -185,7 +185,7 @@ def _shown(value: object, limit: int = 80) -> str:
     return f"{text[:limit]}... ({len(text)} characters)"
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Code:
     """An external identifier: a NUCC taxonomy code, an ICD-10-CM code or range.
 
@@ -259,7 +259,7 @@ class Code:
         return f"{self.system}:{self.value}"
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Source:
     """A document that records and facts cite: a seed article, a statute, a CMS page."""
 
@@ -273,7 +273,7 @@ class Source:
         return f"[{self.id}] {self.title}" + (f" <{self.url}>" if self.url else "")
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Entity:
     """Fields every entity shares; use one of the concrete kinds."""
 
@@ -297,7 +297,7 @@ class Entity:
         return self.name
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Profession(Entity):
     """A role that provides care: psychiatrist, LCSW, life coach.
 
@@ -309,7 +309,7 @@ class Profession(Entity):
     group: bool = False
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Credential(Entity):
     """A degree, licence, certification, exam or stretch of supervised experience."""
 
@@ -319,7 +319,7 @@ class Credential(Entity):
     years: float | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Service(Entity):
     """Something done for a client: psychotherapy, medication management, coaching.
 
@@ -331,14 +331,14 @@ class Service(Entity):
     health_care: bool = True
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Modality(Entity):
     """A way of delivering a service: CBT, EMDR, a class of medication, yoga in coaching."""
 
     kind: ClassVar[Kind] = Kind.MODALITY
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class BillingCode(Entity):
     """A CPT or HCPCS code, described in our own words (never the CPT descriptor).
 
@@ -358,14 +358,14 @@ class BillingCode(Entity):
     valid_until: dt.date | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Condition(Entity):
     """A mental disorder, with its ICD-10-CM codes or ranges in ``codes``."""
 
     kind: ClassVar[Kind] = Kind.CONDITION
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Payer(Entity):
     """Who pays: Medicare, Medicaid, commercial insurance, the client."""
 
@@ -373,7 +373,7 @@ class Payer(Entity):
     type: PayerType
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Jurisdiction(Entity):
     """A US state, DC, a territory, or a federal service; ``usps`` is its postal code."""
 
@@ -382,21 +382,21 @@ class Jurisdiction(Entity):
     usps: str | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class ReferralReason(Entity):
     """Why one profession sends a client to another."""
 
     kind: ClassVar[Kind] = Kind.REFERRAL_REASON
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Requirement(Entity):
     """A condition a service or code needs: a diagnosis, supervision, a same-day visit."""
 
     kind: ClassVar[Kind] = Kind.REQUIREMENT
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class CodeSystem(Entity):
     """A code set: CPT, HCPCS Level II, ICD-10-CM, the NUCC taxonomy."""
 
@@ -409,7 +409,7 @@ class CodeSystem(Entity):
 COMPACT_AUTHORITIES = ("privilege", "multistate_license", "expedited_licensure")
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Compact(Entity):
     """An interstate licensure compact: PSYPACT, the Counseling Compact, the NLC.
 
@@ -431,7 +431,7 @@ class Compact(Entity):
     telehealth: bool = True
     in_person: bool = True
     in_person_days: int | None = None
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class OrganizationType(Entity):
     """A kind of organisation that provides care: a psychiatric hospital, a methadone clinic.
 
@@ -462,7 +462,7 @@ ENTITY_TYPES: dict[Kind, type[Entity]] = {
 }
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Context:
     """Where, for whom and when a question is asked.
 
@@ -481,7 +481,7 @@ class Context:
         return self.on if self.on is not None else dt.date.today()
 
 
-@attrs.frozen(kw_only=True, repr=False)  # the repr is _readable's
+@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
 class Fact:
     """One sourced statement, ``subject relation object``, with its qualifiers.
 

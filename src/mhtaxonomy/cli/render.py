@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     import argparse
 
-__all__ = ["Page", "clean", "colour_wanted", "terminal_width"]
+__all__ = ["Page", "clean", "colour_wanted", "help_formatter", "terminal_width"]
 
 #: Characters that would move the cursor, change colours or reorder text: C0 and C1 controls,
 #: zero-width and bidirectional formatting marks.
