@@ -461,3 +461,28 @@ def test_answering_a_question_imports_neither_shutil_nor_json() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_command_freezes_the_collector_only_in_its_own_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``run`` (the console script) freezes what is left before exiting; ``main`` never does."""
+    import gc
+
+    from mhtaxonomy.cli import run as run_command
+
+    before = gc.get_freeze_count()
+    assert main(["stats"]) == 0 and gc.get_freeze_count() == before
+    monkeypatch.setattr(sys, "argv", ["mhtaxonomy", "stats"])
+    try:
+        with pytest.raises(SystemExit) as exited:
+            run_command()
+        assert exited.value.code == 0 and gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
+    assert "facts" in capsys.readouterr().out
+
+
+def test_the_console_script_exits_with_the_commands_status() -> None:
+    script = Path(sys.executable).parent / "mhtaxonomy"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "mhtaxonomy"]
+    assert subprocess.run([*command, "show", "lcsw"], capture_output=True, check=False).returncode == 0
+    assert subprocess.run([*command, "show", "no-such-thing-at-all"], capture_output=True, check=False).returncode == 2

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mhtaxonomy as mht
 from mhtaxonomy.load import read
@@ -203,3 +205,50 @@ def test_the_cache_listing_names_exactly_the_shipped_files() -> None:
     listed = _shipped_listing()
     assert sorted((_shipped_name(path), str(path)) for path in shipped_files()) == sorted(listed)
     assert len(listed) == len(shipped_files()) > 20
+
+
+def test_equal_values_are_one_object_after_reading() -> None:
+    """Ids, source lists and dates spelled many times in the files are stored once."""
+    data = read()
+    facts = list(data.facts.values())
+    for fact in facts:
+        assert fact.subject is data.entities[fact.subject].id
+        assert fact.object is data.entities[fact.object].id
+    first: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for fact in facts:
+        assert first.setdefault(fact.sources, fact.sources) is fact.sources
+    assert len(first) < len(facts)  # the shipped facts do repeat source lists
+    origin_keys = {id(name) for name in data.origins}
+    assert all(id(entity_id) in origin_keys for entity_id in data.entities)
+
+
+_ATOMS = st.one_of(st.text(max_size=3), st.integers(-2, 2), st.booleans(), st.floats(allow_nan=False), st.dates(), st.none())
+_VALUES = st.one_of(
+    _ATOMS,
+    st.tuples(_ATOMS, _ATOMS),
+    st.lists(st.text(max_size=2), max_size=3).map(tuple),
+    st.frozensets(st.text(max_size=2), max_size=3),
+)
+
+
+def _shareable(value: object) -> bool:
+    if type(value) in {tuple, frozenset}:
+        return all(type(item) is str for item in value)  # type: ignore[attr-defined]
+    return type(value) in {str, dt.date}
+
+
+@given(st.lists(_VALUES, max_size=12))
+def test_sharing_keeps_every_value_and_its_type(values: list[object]) -> None:
+    """Sharing swaps a value only for an equal one of the same type (never 1 for True or 1.0)."""
+    from mhtaxonomy.load import _Sharer
+
+    share = _Sharer()
+    shared = [share.value(value) for value in values]
+    for before, after in zip(values, shared, strict=True):
+        assert type(after) is type(before) and after == before
+        if isinstance(before, tuple):
+            assert [type(item) for item in after] == [type(item) for item in before]  # type: ignore[attr-defined]
+    for one in shared:
+        for other in shared:
+            if _shareable(one) and type(one) is type(other) and one == other:
+                assert one is other
