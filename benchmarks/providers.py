@@ -1,11 +1,12 @@
 """Benchmark: annotating an NPPES-format file against a bare DuckDB unpivot-and-join, as ratios.
 
-    python benchmarks/providers.py [--rows 1000000] [--repeat 3] [--big 8000000] [--spark-rows 20000]
+    python benchmarks/providers.py [--rows 1000000] [--repeat 3] [--big 8000000] [--big-repeat 3] [--spark-rows 20000]
 
 Each round times, interleaved, (a) ``annotate(file).write(out)`` and (b) the baseline: the same
 file's fifteen code columns unpivoted and joined to a prebuilt two-column table (code -> provider
 type), written to Parquet. It reports the median ratio a/b, the lookup build time against the
-annotate run, and with ``--big`` one run on a larger file with the process's peak memory;
+annotate run, and with ``--big`` the median ratio of ``--big-repeat`` rounds on a larger file, each
+run in a process of its own, with the peak memory;
 ``--spark-rows`` times the Spark engine against DuckDB on a small file.
 """
 
@@ -81,6 +82,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--big", type=int, default=0)
+    parser.add_argument("--big-repeat", type=int, default=3)
     parser.add_argument("--spark-rows", type=int, default=0)
     args = parser.parse_args()
     tax = mht.load()
@@ -116,17 +118,22 @@ def main() -> None:
             (work / "npidata.csv").unlink()
             big = write_nppes(work / "big.csv", args.big, seed=3, malformed=10)
             size = big.path.stat().st_size / 2**30
-            # Each run in a child process of its own, so that its peak memory is its own; two rounds,
-            # the second in the other order, and the faster of each kept (the file is read from the
-            # page cache alike by both).
-            rounds = [
-                isolated(_annotate_big, big.path, work / "big.parquet"),
-                isolated(baseline, big.path, work / "bare.parquet", codes),
-            ]
-            rounds = [*rounds, isolated(baseline, big.path, work / "bare.parquet", codes)]
-            rounds.append(isolated(_annotate_big, big.path, work / "big.parquet"))
-            ours, peak = min(rounds[0][0], rounds[3][0]), max(rounds[0][1], rounds[3][1])
-            bare, bare_peak = min(rounds[1][0], rounds[2][0]), max(rounds[1][1], rounds[2][1])
+            # Each run in a child process of its own, so that its peak memory is its own; rounds
+            # alternate the order (the file is read from the page cache alike by both) and the
+            # medians are compared, every round printed.
+            ours_runs, bare_runs = [], []
+            for round_ in range(args.big_repeat):
+                pair = [
+                    ("annotate", lambda: isolated(_annotate_big, big.path, work / "big.parquet")),
+                    ("baseline", lambda: isolated(baseline, big.path, work / "bare.parquet", codes)),
+                ]
+                for name, run in pair if round_ % 2 == 0 else reversed(pair):
+                    (ours_runs if name == "annotate" else bare_runs).append(run())
+                print(f"  annotate {ours_runs[-1][0]:6.1f} s   baseline {bare_runs[-1][0]:6.1f} s   "
+                      f"ratio {ours_runs[-1][0] / bare_runs[-1][0]:.2f}")
+            ours = statistics.median(seconds for seconds, _ in ours_runs)
+            bare = statistics.median(seconds for seconds, _ in bare_runs)
+            peak, bare_peak = max(p for _, p in ours_runs), max(p for _, p in bare_runs)
             print(
                 f"{args.big:,} rows ({size:.1f} GiB): ratio {ours / bare:.2f} ({ours:.1f} s / {bare:.1f} s); "
                 f"peak RSS annotate {peak:.2f} GiB, baseline {bare_peak:.2f} GiB"

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 
 
@@ -19,3 +21,13 @@ def test_quick_benchmark_runs_and_peers_agree_with_the_library() -> None:
     assert done.stdout.count("answer matches the library") >= 3  # SQLite at least: it is in the standard library
     for goal in ("import attrs, cattrs", "fastest peer", "x3 / x1", "search on the shipped data", "peak resident memory"):
         assert goal in done.stdout
+
+
+def test_provider_benchmark_runs_every_part_on_small_files() -> None:
+    pytest.importorskip("duckdb")
+    script = RUN.parent / "providers.py"
+    args = ["--rows", "500", "--repeat", "1", "--big", "800", "--big-repeat", "2"]
+    done = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "annotate / bare unpivot-and-join" in done.stdout and "of the annotate run" in done.stdout
+    assert done.stdout.count("ratio") >= 4 and "peak RSS annotate" in done.stdout  # one line per big round

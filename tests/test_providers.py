@@ -228,3 +228,14 @@ def test_the_command_writes_parquet_and_closes_with_the_counts(
     summary = duckdb.sql(f"SELECT count(*) FROM '{tmp_path / 'cli.summary.parquet'}'").fetchall()[0][0]
     assert summary == generated.good_rows
     assert main(["annotate", str(tmp_path / "missing.csv"), "-o", str(out)]) == 2
+
+
+def test_duckdb_draws_no_bar_of_its_own_on_the_annotators_connection(generated: Generated) -> None:
+    """Progress goes to ``write(progress=...)``; DuckDB's own bar would print on stderr, terminal or not."""
+
+    def printing(annotation: mht.providers.Annotation) -> object:
+        return annotation.slots.query("slots", "SELECT current_setting('enable_progress_bar_print')").fetchall()[0][0]
+
+    assert printing(annotate(generated.path, on=ON)) is False
+    own = duckdb.connect()
+    assert printing(annotate(generated.path, on=ON, connection=own)) is True  # the caller's settings are theirs

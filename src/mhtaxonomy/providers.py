@@ -603,6 +603,10 @@ def _annotate_duckdb(source: Any, table: Lookups, connection: Any = None) -> Ann
     con = connection if connection is not None else duckdb.connect()
     # Output order is not promised; letting DuckDB drop it keeps memory flat on big files.
     con.execute("SET preserve_insertion_order = false")
+    if connection is None:
+        # DuckDB would draw its own bar on stderr, terminal or not; progress is reported
+        # through ``write(progress=...)`` (the command line's bar) instead.
+        con.execute("SET enable_progress_bar_print = false")
     con.register("mht_lookup_arrow", table.to_arrow())
     con.execute("CREATE OR REPLACE TEMP TABLE mht_lookup AS SELECT * FROM mht_lookup_arrow")
     con.unregister("mht_lookup_arrow")
