@@ -239,3 +239,14 @@ def test_duckdb_draws_no_bar_of_its_own_on_the_annotators_connection(generated: 
     assert printing(annotate(generated.path, on=ON)) is False
     own = duckdb.connect()
     assert printing(annotate(generated.path, on=ON, connection=own)) is True  # the caller's settings are theirs
+
+
+def test_polars_frames_eager_and_lazy_annotate_as_the_csv_does(tmp_path: Path) -> None:
+    """A Polars data frame, or a lazy frame DuckDB scans as it goes, gives the CSV's rows."""
+    pl = pytest.importorskip("polars")
+    made = write_nppes(tmp_path / "npidata_pfile.csv", 150, seed=23)
+    from_csv = sorted(annotate(made.path, services=SERVICES, on=ON).slots.fetchall(), key=repr)
+    frame = pl.read_csv(made.path, infer_schema=False)
+    for source in (frame, pl.scan_csv(made.path, infer_schema=False)):
+        assert sorted(annotate(source, services=SERVICES, on=ON).slots.fetchall(), key=repr) == from_csv
+    assert len(from_csv) > made.rows  # several slots per provider: the comparison covers the unpivot

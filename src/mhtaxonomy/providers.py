@@ -787,7 +787,8 @@ def annotate(
     ----------
     source
         An NPPES CSV (V1 or V2 layout) or Parquet path; for DuckDB also a DuckDB
-        relation, Arrow table, or pandas or Polars data frame; for Spark a DataFrame.
+        relation, Arrow table, pandas or Polars data frame, or Polars lazy frame
+        (DuckDB scans it as it goes); for Spark a DataFrame.
     services
         The services to answer for (ids, names or codes).
     on
