@@ -17,7 +17,9 @@ that slows down part-way slows both sides of a ratio.
   again in a *fresh* view on every call (its filtering included);
 - scale: synthetic copies (``benchmarks/synthetic.py``) 10x and 100x the
   shipped size; questions about shipped entities, whose answers are the same
-  at every size, in a fresh view, against the same question at 1x;
+  at every size, in a fresh view, against the same question at 1x; and
+  ``read()`` of the copies written as TOML overlay files (the loader's whole
+  path: parsing, structuring, checks), as an exponent of time in records;
 - memory: a separate process per size, peak resident memory and bytes per fact.
 
 A peer whose package is missing is skipped, and the output says so. The exit
@@ -35,6 +37,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -44,7 +47,7 @@ sys.path.insert(0, str(HERE))
 
 import mhtaxonomy as mht  # noqa: E402
 import synthetic  # noqa: E402
-from mhtaxonomy.load import read  # noqa: E402
+from mhtaxonomy.load import Dataset, read  # noqa: E402
 from mhtaxonomy.taxonomy import Taxonomy  # noqa: E402
 
 CONTEXT = {"jurisdiction": "NM", "payer": "medicare", "on": "2025-06-01"}
@@ -175,7 +178,36 @@ def scale(base: mht.Taxonomy, factors: tuple[int, ...], rounds: int, number: int
         for factor in factors[1:]:
             note = "" if same else " (answers differ!)"
             goal(f"{question} x{factor} / x1{note}", found[str(factor)] / found["1"], 2.0)
-    print("  load linear in the data: not measured (the synthetic copies are built in memory; no TOML files at scale yet)")
+    load_scale(dataset, factors, rounds=max(3, rounds // 3))
+
+
+def load_scale(dataset: Dataset, factors: tuple[int, ...], rounds: int) -> None:
+    """``read()`` of the shipped files plus each size's copies written as overlay files, interleaved.
+
+    The shipped files write many facts in one table (``subject = [...]``); the copies are written
+    one table a fact, which costs more to parse. So the time of the shipped data is taken away and
+    the rest divided by the number of copies: the cost of one copy, which stays the same at every
+    size if loading is linear. The goal compares it to the cost of one copy alone (x2).
+    """
+    sizes = sorted({1, 2, *factors})
+    with tempfile.TemporaryDirectory() as folder:
+        files: dict[int, list[Path]] = {
+            factor: synthetic.write_copies(synthetic.scaled(dataset, factor), dataset, Path(folder) / f"x{factor}")
+            if factor > 1
+            else []
+            for factor in sizes
+        }
+        records = {factor: len(data.facts) + len(data.entities) for factor, data in ((f, read(*p)) for f, p in files.items())}
+        cases = {str(factor): (lambda paths=paths: read(*paths)) for factor, paths in files.items()}
+        found = interleaved(cases, number=1, rounds=rounds)
+    one_copy = found["2"] - found["1"]
+    print(
+        f"  read() of the shipped TOML files: {found['1'] * 1e3:.0f} ms for {records[1]:,} records; "
+        f"one copy more as overlay files: {one_copy * 1e3:.0f} ms"
+    )
+    for factor in sizes[2:]:
+        per_copy = (found[str(factor)] - found["1"]) / (factor - 1)
+        goal(f"load x{factor} ({records[factor]:,} records): time a copy / at x2", per_copy / one_copy, 1.25)
 
 
 def memory(factors: tuple[int, ...]) -> None:

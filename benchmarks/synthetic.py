@@ -18,17 +18,19 @@ import argparse
 import hashlib
 import json
 import resource
+import enum
 import string
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 import attrs
 
-from mhtaxonomy.load import Dataset, read
+from mhtaxonomy.load import ENTITY_TYPES, Dataset, read
 from mhtaxonomy.model import BillingCode, Code, Entity, Fact, Jurisdiction
 from mhtaxonomy.taxonomy import Taxonomy
 
-__all__ = ["scaled"]
+__all__ = ["scaled", "write_copies"]
 
 _CONSONANTS = "bdgklmnprstvz"
 _VOWELS = "aiou"
@@ -111,6 +113,55 @@ def scaled(base: Dataset, factor: int) -> Dataset:
             facts[twin_fact.id] = twin_fact
             origins[twin_fact.id] = "synthetic"
     return attrs.evolve(base, entities=entities, facts=facts, origins=origins)
+
+
+def _toml_value(value: object) -> object:
+    if isinstance(value, Code):
+        return f"{value.system}:{value.value}"
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, frozenset):
+        return sorted(_toml_value(item) for item in value)  # type: ignore[type-var]
+    if isinstance(value, tuple):
+        return [_toml_value(item) for item in value]
+    return value
+
+
+def _table(record: object) -> dict[str, object]:
+    """A record as the table of a data file: every field that differs from its default."""
+    table: dict[str, object] = {}
+    for field in attrs.fields(type(record)):
+        value = getattr(record, field.name)
+        if field.name == "origin" or (field.default is not attrs.NOTHING and value == field.default):
+            continue
+        table[field.name] = _toml_value(value)
+    return table
+
+
+def write_copies(data: Dataset, base: Dataset, folder: Path, per_file: int = 1500) -> list[Path]:
+    """Write the records of ``data`` that ``base`` lacks as data files in ``folder``: overlays on ``base``.
+
+    ``read(*write_copies(scaled(base, k), base, folder))`` is the ``k``-times dataset read from TOML,
+    as a user's overlays are; files hold ``per_file`` records, well under the loader's size limit.
+    """
+    import tomli_w
+
+    section = {cls: kind.value for kind, cls in ENTITY_TYPES.items()}
+    sections: dict[str, list[dict[str, object]]] = {}
+    for entity_id, entity in data.entities.items():
+        if entity_id not in base.entities:
+            sections.setdefault(section[type(entity)], []).append(_table(entity))
+    for fact_id, fact in data.facts.items():
+        if fact_id not in base.facts:
+            sections.setdefault("fact", []).append(_table(fact))
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, tables in sections.items():
+        for start in range(0, len(tables), per_file):
+            path = folder / f"{name}-{start // per_file:04d}.toml"
+            path.write_text(tomli_w.dumps({name: tables[start : start + per_file]}), encoding="utf-8")
+            written.append(path)
+    return written
 
 
 def _resident() -> int:

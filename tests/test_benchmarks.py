@@ -19,7 +19,7 @@ def test_quick_benchmark_runs_and_peers_agree_with_the_library() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "DIFFERS" not in done.stdout
     assert done.stdout.count("answer matches the library") >= 3  # SQLite at least: it is in the standard library
-    for goal in ("import attrs, cattrs", "fastest peer", "x3 / x1", "search on the shipped data", "peak resident memory"):
+    for goal in ("import attrs, cattrs", "fastest peer", "x3 / x1", "search on the shipped data", "time a copy / at x2", "peak resident memory"):
         assert goal in done.stdout
 
 
@@ -31,3 +31,19 @@ def test_provider_benchmark_runs_every_part_on_small_files() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "annotate / bare unpivot-and-join" in done.stdout and "of the annotate run" in done.stdout
     assert done.stdout.count("ratio") >= 4 and "peak RSS annotate" in done.stdout  # one line per big round
+
+
+def test_synthetic_copies_written_as_toml_read_back_as_the_same_records(tmp_path: Path) -> None:
+    """What the load benchmark times is the scaled dataset itself, read the way overlays are."""
+    sys.path.insert(0, str(RUN.parent))
+    try:
+        import synthetic
+    finally:
+        sys.path.remove(str(RUN.parent))
+    from mhtaxonomy.load import read
+
+    base = read()
+    doubled = synthetic.scaled(base, 2)
+    back = read(*synthetic.write_copies(doubled, base, tmp_path, per_file=700))
+    assert len(back.facts) == 2 * len(base.facts) and len(back.entities) == 2 * len(base.entities)
+    assert back.entities == doubled.entities and back.facts == doubled.facts
