@@ -5,6 +5,7 @@ No timing is asserted: speed is measured by running the benchmark, never by a te
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,16 @@ def test_synthetic_copies_written_as_toml_read_back_as_the_same_records(tmp_path
     back = read(*synthetic.write_copies(doubled, base, tmp_path, per_file=700))
     assert len(back.facts) == 2 * len(base.facts) and len(back.entities) == 2 * len(base.entities)
     assert back.entities == doubled.entities and back.facts == doubled.facts
+
+
+def test_the_memory_figure_is_the_measured_programs_own_not_its_parents() -> None:
+    """A parent holding much memory when it starts the measurement does not count in the child's peak."""
+    held = bytearray(400 * 2**20)
+    for offset in range(0, len(held), 4096):
+        held[offset] = 1  # resident, not only reserved
+    done = subprocess.run(
+        [sys.executable, str(RUN.parent / "synthetic.py"), "--memory", "1"], capture_output=True, text=True, check=True
+    )
+    found = json.loads(done.stdout)
+    assert 0 < found["taxonomy_bytes"] <= found["peak_bytes"] < len(held)
+    del held
