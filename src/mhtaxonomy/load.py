@@ -649,8 +649,9 @@ class _Sharer:
     which pickles a shared object once and so reads back fewer objects on every start.
     Values are matched by type as well as by value (``1`` is not ``True``); only
     strings, dates, and tuples and frozensets made of strings are shared (and the fields
-    of records held in a tuple): values no record can change, so no record can see another's. The records are the reader's own
-    and not yet handed out, so their fields are set in place, as attrs' ``__init__`` does.
+    of records held in a tuple): values no record can change, so no record can see
+    another's. The records are the reader's own and not yet handed out, so their fields
+    are set in place, as attrs' ``__init__`` does.
     """
 
     def __init__(self) -> None:
