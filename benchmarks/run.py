@@ -189,15 +189,13 @@ def load_scale(dataset: Dataset, factors: tuple[int, ...], rounds: int) -> None:
     the rest divided by the number of copies: the cost of one copy, which stays the same at every
     size if loading is linear. The goal compares it to the cost of one copy alone (x2).
     """
-    sizes = sorted({1, 2, *factors})
+    files: dict[int, list[Path]] = {}
+    records: dict[int, int] = {}
     with tempfile.TemporaryDirectory() as folder:
-        files: dict[int, list[Path]] = {
-            factor: synthetic.write_copies(synthetic.scaled(dataset, factor), dataset, Path(folder) / f"x{factor}")
-            if factor > 1
-            else []
-            for factor in sizes
-        }
-        records = {factor: len(data.facts) + len(data.entities) for factor, data in ((f, read(*p)) for f, p in files.items())}
+        for factor in sorted({1, 2, *factors}):
+            data = synthetic.scaled(dataset, factor)  # what read() gives back (the copies round-trip)
+            files[factor] = synthetic.write_copies(data, dataset, Path(folder) / f"x{factor}") if factor > 1 else []
+            records[factor] = len(data.facts) + len(data.entities)
         cases = {str(factor): (lambda paths=paths: read(*paths)) for factor, paths in files.items()}
         found = interleaved(cases, number=1, rounds=rounds)
     one_copy = found["2"] - found["1"]
@@ -205,7 +203,7 @@ def load_scale(dataset: Dataset, factors: tuple[int, ...], rounds: int) -> None:
         f"  read() of the shipped TOML files: {found['1'] * 1e3:.0f} ms for {records[1]:,} records; "
         f"one copy more as overlay files: {one_copy * 1e3:.0f} ms"
     )
-    for factor in sizes[2:]:
+    for factor in sorted(files)[2:]:
         per_copy = (found[str(factor)] - found["1"]) / (factor - 1)
         goal(f"load x{factor} ({records[factor]:,} records): time a copy / at x2", per_copy / one_copy, 1.25)
 
