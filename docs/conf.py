@@ -17,6 +17,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "_ext"))
 
 import mhtaxonomy  # noqa: E402  (installed; gives the version and the data version)
+import mhtaxonomy.taxonomy  # noqa: E402
 
 project = "mhtaxonomy"
 author = "The mhtaxonomy developers"
@@ -49,6 +50,10 @@ html_static_path = ["_static"]
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 autodoc_default_options = {"members": True}
+# These modules import ``Path`` under TYPE_CHECKING only (a warm ``load()`` never imports
+# pathlib); give it to them so that autodoc resolves their annotations and links pathlib's docs.
+for _module in ("mhtaxonomy.load", "mhtaxonomy.taxonomy"):  # (``mhtaxonomy.load`` is also the function)
+    sys.modules[_module].Path = Path  # type: ignore[attr-defined]
 # mhtdocs reads numpy-style docstrings itself (see _ext/mhtdocs.py), so napoleon stays idle.
 napoleon_numpy_docstring = False
 napoleon_google_docstring = False

@@ -247,3 +247,43 @@ def test_a_file_owned_by_someone_else_is_never_read(where: Path, files: list[tup
     rebuilt = Builder("rebuilt")
     assert _cache.cached(files, rebuilt) == "rebuilt"
     assert rebuilt.calls == 1
+
+
+def test_the_columnar_payload_gives_back_the_shipped_records_and_their_sharing() -> None:
+    """Records come back equal, of the same classes, and one object wherever the value shared one."""
+    from mhtaxonomy.taxonomy import _read_and_index
+
+    data, index = _read_and_index()
+    back, back_index = _cache.loads(_cache.dumps((data, index)))
+    assert back == data
+    assert [type(e) for e in back.entities.values()] == [type(e) for e in data.entities.values()]
+    assert {f.id: f.origin for f in back.facts.values()} == {f.id: f.origin for f in data.facts.values()}  # eq=False fields too
+    assert back_index.outgoing.keys() == index.outgoing.keys()
+    for key, facts in back_index.outgoing.items():
+        assert all(fact is back.facts[fact.id] for fact in facts), key
+    assert all(entity is back.entities[entity.id] for entity in back_index.everything)
+
+
+def test_a_shipped_load_from_the_cache_never_builds(where: Path) -> None:
+    from mhtaxonomy.load import _shipped_listing
+    from mhtaxonomy.taxonomy import _read_and_index
+
+    files = _shipped_listing()
+    first = Builder(_read_and_index())
+    _cache.cached(files, first)
+    again = Builder("not called")
+    data, _ = _cache.cached(files, again)
+    assert (first.calls, again.calls) == (1, 0)
+    assert data == first.value[0]
+
+
+@given(st.lists(st.tuples(st.text(max_size=8), st.text(max_size=8)), max_size=30), st.data())
+def test_records_of_any_values_round_trip(pairs: list[tuple[str, str]], draw: st.DataObject) -> None:
+    """Any records, nested in any order and shared any number of times, come back equal and as shared."""
+    sources = [mht.Source(id=f"S{i}", title=title or "t", url=None, quality=mht.SourceQuality.PRIMARY) for i, (title, _) in enumerate(pairs)]
+    codes = [mht.Code(system="NUCC", value=f"{i}X") for i in range(len(pairs))]
+    picks = draw.draw(st.lists(st.integers(0, max(len(pairs) - 1, 0)), max_size=40)) if pairs else []
+    value = {"sources": sources, "again": [sources[i] for i in picks], "codes": tuple(codes), "names": [b for _, b in pairs]}
+    back = _cache.loads(_cache.dumps(value))
+    assert back == value
+    assert all(a is back["sources"][i] for a, i in zip(back["again"], picks, strict=True))

@@ -3,8 +3,8 @@
 Reading and checking the shipped TOML files is most of a cold start. The result
 depends only on those files and on the code that reads them, so it is kept,
 pickled, in the user's cache directory under a key that hashes both: the bytes
-of every shipped data file (with its path), of ``load.py``, ``model.py`` and ``taxonomy.py``,
-and the Python version. A cache file is used only if
+of every shipped data file (with its path), of ``load.py``, ``model.py``, ``taxonomy.py``
+and this module, and the Python version. A cache file is used only if
 
 - its directory and the file itself belong to the current user and no one else
   may write to them (a pickle runs code when it is read: it must come from us);
@@ -18,34 +18,53 @@ written atomically (a temporary file in the same directory, then a rename).
 The directory keeps the four newest files, so two versions of the package (two checkouts,
 two environments) used by turns do not evict each other. Overlays are never cached: they are the user's files and change at will.
 
+Records are stored by column. Rebuilding thousands of frozen records one by one,
+each through its ``__setstate__``, was most of the time a warm ``load()`` took.
+The payload is three pickles in one stream, sharing one memo:
+
+1. for each record class, its field names and as many empty instances as it has
+   records (made by ``cls.__new__`` alone, no state);
+2. for each class, one tuple of values per field, in the order of the instances;
+3. the value itself, whose records are references to the instances of (1).
+
+Reading fills each field of every instance in one pass of C calls (the field's slot
+descriptor set over the column) between (2) and (3), so nothing in (3), which may
+hash records, sees an empty one. A record class is stored this way when it is an
+attrs class whose slots are exactly its fields and whose ``__new__`` is
+``object.__new__``; any other object is pickled as pickle would.
+
 The directory is ``$MHTAXONOMY_CACHE_DIR``, else ``$XDG_CACHE_HOME/mhtaxonomy``,
 else ``~/.cache/mhtaxonomy``. Set ``MHTAXONOMY_CACHE=0`` to turn the cache off.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-__all__ = ["cache_dir", "cached", "enabled", "key"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["cache_dir", "cached", "dumps", "enabled", "key", "loads"]
 
 try:  # the C unpickler alone: the pickle module's own imports cost a cache hit a tenth of its time
-    from _pickle import loads as _loads
+    from _pickle import Unpickler as _Unpickler
 except ImportError:  # pragma: no cover - CPython always has it
-    from pickle import loads as _loads
+    from pickle import Unpickler as _Unpickler
 try:  # BLAKE2 without hashlib's OpenSSL, whose loading costs more than the rest of a cache hit
     from _blake2 import blake2b as _hash
 except ImportError:  # pragma: no cover - every CPython has it; other Pythons take hashlib's
     from hashlib import blake2b as _hash
 
 _T = TypeVar("_T")
-_MAGIC = b"mhtaxonomy-cache-1\n"
+_MAGIC = b"mhtaxonomy-cache-2\n"
 _DIGEST = _hash().digest_size
-_CODE = ("load.py", "model.py", "taxonomy.py")
+_CODE = ("load.py", "model.py", "taxonomy.py", "_cache.py")
 #: How many cache files (one per version of the data and code) are kept; the oldest go first.
 KEEP = 4
 
@@ -55,27 +74,100 @@ def enabled() -> bool:
     return os.environ.get("MHTAXONOMY_CACHE", "1").strip().lower() not in {"0", "off", "no", "false"}
 
 
-def cache_dir() -> Path:
-    """The directory the cache lives in (it need not exist yet)."""
+def _directory() -> str:
+    # Plain strings: a warm start never imports pathlib (see load._SHIPPED_ROOT).
     explicit = os.environ.get("MHTAXONOMY_CACHE_DIR")
     if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mhtaxonomy"
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "mhtaxonomy")
 
 
-def key(files: Iterable[tuple[str, str | Path]]) -> str:
+def cache_dir() -> Path:
+    """The directory the cache lives in (it need not exist yet)."""
+    from pathlib import Path
+
+    return Path(_directory())
+
+
+def key(files: Iterable[tuple[str, str | os.PathLike[str]]]) -> str:
     """The hex key of a dataset read from ``files`` (name, path) by this version of the code."""
     digest = _hash()
     digest.update(_MAGIC)
     digest.update(sys.version.encode())
-    here = Path(__file__).parent
-    for name, path in [*((f"code/{c}", here / c) for c in _CODE), *files]:
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name, path in [*((f"code/{c}", os.path.join(here, c)) for c in _CODE), *files]:
         with open(path, "rb") as handle:
             data = handle.read()
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
+
+
+# -- the payload: records by column, then the value (see the module's docstring) -------------------
+
+
+def _columns_of(cls: type) -> tuple[str, ...] | None:
+    """The field names of a record class stored by column, or ``None`` if it is pickled as usual."""
+    fields = getattr(cls, "__attrs_attrs__", None)
+    if fields is None or not isinstance(cls, type) or cls.__new__ is not object.__new__:
+        return None
+    names = tuple(field.name for field in fields)
+    slots = {slot for klass in cls.__mro__ for slot in vars(klass).get("__slots__", ())} - {"__weakref__"}
+    if slots != set(names) or not all(type(getattr(cls, name, None)).__name__ == "member_descriptor" for name in names):
+        return None
+    return names
+
+
+def dumps(value: object) -> bytes:
+    """``value`` pickled, its records by column; :func:`loads` reads it back."""
+    import copyreg
+    import pickle
+
+    layout: dict[type, tuple[tuple[str, ...] | None, list[object]]] = {}
+
+    class Finder(pickle.Pickler):
+        def reducer_override(self, obj: object) -> Any:
+            cls = type(obj)
+            entry = layout.get(cls)
+            if entry is None:
+                entry = layout[cls] = (_columns_of(cls), [])
+            if entry[0] is not None:
+                entry[1].append(obj)
+            return NotImplemented
+
+    Finder(io.BytesIO(), protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    groups = [(cls, names, tuple(records)) for cls, (names, records) in layout.items() if names is not None]
+    columnar = {cls for cls, _, _ in groups}
+
+    class Writer(pickle.Pickler):
+        def reducer_override(self, obj: object) -> Any:
+            # An instance with no state: pickle writes NEWOBJ alone, and the memo remembers it.
+            return (copyreg.__newobj__, (type(obj),)) if type(obj) in columnar else NotImplemented  # type: ignore[attr-defined]
+
+    out = io.BytesIO()
+    writer = Writer(out, protocol=pickle.HIGHEST_PROTOCOL)
+    writer.dump(tuple(groups))
+    writer.dump(tuple(tuple(tuple(getattr(r, name) for r in records) for name in names) for _, names, records in groups))
+    writer.dump(value)
+    return out.getvalue()
+
+
+def loads(payload: bytes) -> Any:
+    """The value :func:`dumps` wrote."""
+    reader = _Unpickler(io.BytesIO(payload))
+    groups = reader.load()
+    columns = reader.load()
+    consume = deque[None](maxlen=0).extend
+    for (cls, names, records), values in zip(groups, columns, strict=True):
+        for name, column in zip(names, values, strict=True):
+            if len(column) != len(records):
+                raise ValueError(f"a column of {cls.__name__}.{name} has {len(column)} values for {len(records)} records")
+            consume(map(getattr(cls, name).__set__, records, column))
+    return reader.load()
+
+
+# -- the file ------------------------------------------------------------------------------------
 
 
 def _private(info: os.stat_result) -> bool:
@@ -85,9 +177,9 @@ def _private(info: os.stat_result) -> bool:
     return owner_ok and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _read(path: Path, wanted: str) -> bytes | None:
+def _read(path: str, wanted: str) -> bytes | None:
     try:
-        if not _private(os.stat(path.parent)):
+        if not _private(os.stat(os.path.dirname(path))):
             return None
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
         descriptor = os.open(path, flags)
@@ -107,41 +199,50 @@ def _read(path: Path, wanted: str) -> bytes | None:
     return payload
 
 
-def _write(directory: Path, path: Path, wanted: str, value: object) -> None:
+def _write(directory: str, path: str, wanted: str, value: object) -> None:
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.makedirs(directory, mode=0o700, exist_ok=True)
         if not _private(os.stat(directory)):
             return
-        import pickle
         import tempfile
 
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = dumps(value)
         descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".dataset-", suffix=".tmp")
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(_MAGIC + wanted.encode() + b"\n" + _hash(payload).digest() + payload)
             os.replace(temporary, path)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            with _suppressed(OSError):
+                os.unlink(temporary)
             raise
         _prune(directory)
     except (OSError, TypeError, AttributeError, ValueError):  # unpicklable or unwritable: stay a miss
         return
 
 
-def _prune(directory: Path) -> None:
+def _suppressed(*errors: type[BaseException]) -> Any:
+    import contextlib
+
+    return contextlib.suppress(*errors)
+
+
+def _prune(directory: str) -> None:
     """Keep the :data:`KEEP` newest cache files: other checkouts or versions keep theirs, and the directory stays small."""
     found = []
-    for entry in directory.glob("dataset-*.pickle"):
+    for entry in os.scandir(directory):
+        if not (entry.name.startswith("dataset-") and entry.name.endswith(".pickle")):
+            continue
         try:
-            found.append((entry.stat().st_mtime, entry))
+            found.append((entry.stat().st_mtime, entry.path))
         except OSError:  # removed by another process meanwhile
             continue
     for _, old in sorted(found, reverse=True)[KEEP:]:
-        old.unlink(missing_ok=True)
+        with _suppressed(FileNotFoundError):
+            os.unlink(old)
 
 
-def cached(files: Iterable[tuple[str, str | Path]], build: Callable[[], _T]) -> _T:
+def cached(files: Iterable[tuple[str, str | os.PathLike[str]]], build: Callable[[], _T]) -> _T:
     """``build()``'s result for ``files``, from the cache when a checked copy is there.
 
     The build runs, and its result is stored, whenever no valid cache file
@@ -153,13 +254,13 @@ def cached(files: Iterable[tuple[str, str | Path]], build: Callable[[], _T]) -> 
         wanted = key(files)
     except OSError:
         return build()
-    directory = cache_dir()
-    path = directory / f"dataset-{wanted[:32]}.pickle"
+    directory = _directory()
+    path = os.path.join(directory, f"dataset-{wanted[:32]}.pickle")
     payload = _read(path, wanted)
     if payload is not None:
         try:
-            return _loads(payload)  # noqa: S301 - our own file, owner- and hash-checked above
-        except Exception:  # noqa: BLE001 - a stale or damaged cache is a miss
+            return loads(payload)  # type: ignore[no-any-return]  # our own file, owner- and hash-checked above
+        except Exception:  # noqa: BLE001, S110 - a stale or damaged cache is a miss
             pass
     value = build()
     _write(directory, path, wanted, value)

@@ -59,8 +59,7 @@ import types
 import typing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 
@@ -91,8 +90,30 @@ __all__ = [
     "read",
 ]
 
-#: The directory of the shipped data files.
-SHIPPED_DATA = Path(__file__).parent / "data"
+if TYPE_CHECKING:
+    import pathlib
+    from pathlib import Path
+
+    #: The directory of the shipped data files.
+    SHIPPED_DATA: pathlib.Path
+
+# The shipped data's directory as a string: a warm ``load()`` lists and hashes the files
+# with ``os`` alone, since importing ``pathlib`` (and the ``urllib`` it pulls in) would cost
+# it a twentieth of its time. ``SHIPPED_DATA`` is made from it when first read.
+_SHIPPED_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+
+
+def __getattr__(name: str) -> object:
+    if name == "SHIPPED_DATA":
+        from pathlib import Path
+
+        globals()[name] = found = Path(_SHIPPED_ROOT)
+        return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "SHIPPED_DATA"})
 
 #: The largest data file read, in bytes (all the shipped files together are about 0.3 MB).
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -902,11 +923,15 @@ def _check_acyclic(facts: Mapping[str, Fact], origins: Mapping[str, str], shippe
 
 
 def _shipped_root() -> Path:
-    return SHIPPED_DATA
+    from pathlib import Path
+
+    return Path(_SHIPPED_ROOT)
 
 
 def shipped_files() -> list[Path]:
     """The shipped data files, in the order they are read."""
+    from pathlib import Path
+
     return sorted(Path(path) for _, path in _shipped_listing())
 
 
@@ -916,7 +941,7 @@ def _shipped_listing() -> list[tuple[str, str]]:
     The cache's key is made from these, with no ``Path`` built per file (a fifth of a
     millisecond instead of a millisecond); :func:`shipped_files` builds its paths from them.
     """
-    root = str(_shipped_root())
+    root = _SHIPPED_ROOT
     found: list[tuple[str, str]] = []
     for folder, _, names in os.walk(root):  # os.walk: pathlib's rglob costs a cold start 4 ms
         inner = os.path.relpath(folder, root).replace(os.sep, "/")
@@ -930,6 +955,8 @@ def _shipped_name(path: Path) -> str:
 
 
 def _overlay_path(overlay: str | Path) -> Path:
+    from pathlib import Path
+
     if not str(overlay).strip():
         raise DataError("an empty path names no file; give the path of a TOML file", file=repr(str(overlay)))
     return Path(overlay)

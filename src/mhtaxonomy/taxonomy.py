@@ -18,7 +18,6 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
@@ -55,6 +54,8 @@ else:
     queries = _Queries()
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import networkx as nx
 
     from .billing import ClaimCheck
