@@ -287,3 +287,56 @@ def test_records_of_any_values_round_trip(pairs: list[tuple[str, str]], draw: st
     back = _cache.loads(_cache.dumps(value))
     assert back == value
     assert all(a is back["sources"][i] for a, i in zip(back["again"], picks, strict=True))
+
+
+def test_later_mappings_are_read_only_when_first_used_and_then_equal() -> None:
+    sources = {f"S{i}": mht.Source(id=f"S{i}", title=f"t{i}", quality=mht.SourceQuality.PRIMARY) for i in range(5)}
+    names = {"a": "x.toml", "b": "y.toml"}
+    value = {"sources": sources, "names": names, "eager": [sources["S1"]], "kept": "k"}
+    back = _cache.loads(_cache.dumps(value, later=(sources, names)))
+    assert isinstance(back["sources"], _cache.Later) and isinstance(back["names"], _cache.Later)
+    deferred = back["sources"]._deferred
+    assert deferred.values is None  # nothing of the later part read yet
+    assert back["eager"] == [sources["S1"]] and back["kept"] == "k"
+    assert back["names"]["b"] == "y.toml"
+    assert deferred.values is not None and deferred.reader is None  # read once, for both
+    assert back["sources"] == sources and sources == back["sources"] and back["names"] == names
+    assert dict(back["sources"].items()) == sources and len(back["sources"]) == 5 and "S4" in back["sources"]
+    assert back["sources"].get("nope", 1) == 1 and list(back["names"]) == ["a", "b"]
+    assert repr(back["names"]) == repr(names)
+    again = pickle.loads(pickle.dumps(back))
+    assert type(again["sources"]) is dict and again == value
+
+
+def test_a_later_part_that_fails_to_read_is_rebuilt() -> None:
+    names = {"a": "x.toml"}
+    payload = _cache.dumps({"names": names}, later=(names,))
+    back = _cache.loads(payload[: len(payload) - 10], rebuild=lambda: ({"a": "rebuilt"},))
+    assert back["names"]["a"] == "rebuilt"
+    broken = _cache.loads(payload[: len(payload) - 10])
+    with pytest.raises(Exception):  # noqa: B017 - whatever pickle raises on a cut stream
+        broken["names"]["a"]
+
+
+def test_a_warm_shipped_load_leaves_sources_and_origins_for_later(tmp_path: Path) -> None:
+    script = (
+        "import mhtaxonomy as m; t = m.load(); d = t._data; from mhtaxonomy._cache import Later;"
+        "unread = lambda: isinstance(d.sources, Later) and d.sources._deferred.values is None;"
+        "print(type(d.sources).__name__, unread()); t.where(jurisdiction='NM').who_can_provide('psychotherapy'); print(unread());"
+        "print(len(d.sources), d.origins['lcsw'])"
+    )
+    env = {**os.environ, "MHTAXONOMY_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("MHTAXONOMY_CACHE", None)
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True).stdout for _ in range(2)]
+    fresh = read()
+    assert runs[0].splitlines() == ["dict False", "False", f"{len(fresh.sources)} mhtaxonomy/data/professions.toml"]  # the miss builds
+    assert runs[1].splitlines() == ["Later True", "True", f"{len(fresh.sources)} mhtaxonomy/data/professions.toml"]
+
+
+def test_the_shipped_taxonomy_is_let_go_at_exit() -> None:
+    script = (
+        "import atexit, mhtaxonomy as m; from mhtaxonomy import taxonomy as T; t = m.load();"
+        "atexit._run_exitfuncs(); print(T._shipped.cache_info().currsize, len(t.facts()), m.load() is not t)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
+    assert out.split() == ["0", str(len(Taxonomy(read()).facts())), "True"]

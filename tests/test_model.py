@@ -124,3 +124,36 @@ def test_repr_is_the_one_attrs_would_write(tax: mht.Taxonomy) -> None:
         twin = twins[cls](**{f.name: getattr(record, f.name) for f in attrs.fields(cls)})
         assert repr(record) == repr(twin)
     assert "origin=" not in repr(next(iter(tax.facts())))  # a repr=False field stays out
+
+
+def test_equality_and_hash_are_the_ones_attrs_would_give(tax: mht.Taxonomy) -> None:
+    """``==``, ``!=`` and hash are written out per class: they must agree with attrs' own, record by record."""
+    records = [*tax.entities(), *tax.facts(), *tax.sources(), mht.Context(jurisdiction="NM", on=dt.date(2025, 1, 1))]
+    twins: dict[type, type] = {}
+    for record in records:
+        cls = type(record)
+        if cls not in twins:
+            twins[cls] = attrs.make_class(cls.__name__, {f.name: attrs.field(eq=f.eq) for f in attrs.fields(cls)}, kw_only=True, frozen=True)
+    by_class: dict[type, list[object]] = {}
+    for record in records:
+        by_class.setdefault(type(record), []).append(record)
+    for cls, found in by_class.items():
+        sample = found[:40]
+        twin = [twins[cls](**{f.name: getattr(r, f.name) for f in attrs.fields(cls)}) for r in sample]
+        for (a, ta), (b, tb) in zip(zip(sample, twin), zip(sample[1:] + sample[:1], twin[1:] + twin[:1])):
+            assert (a == b) == (ta == tb) and (a != b) == (ta != tb)
+        for a in sample:
+            changed = attrs.evolve(a, **({"origin": "elsewhere.toml"} if "origin" in attrs.fields_dict(cls) else {}))
+            assert changed == a and hash(changed) == hash(a) and not changed != a  # eq=False fields are left out
+            assert a != object() and not a == object()
+
+
+@given(st.text(max_size=12), st.text(max_size=12), st.sampled_from(list(mht.Relation)), st.booleans())
+def test_equal_facts_hash_alike_and_differ_when_a_field_does(subject: str, other: str, relation: mht.Relation, supervised: bool) -> None:
+    make = lambda s: mht.Fact(id="f", subject=s, relation=relation, object="o", sources=("S",), supervised=supervised)  # noqa: E731
+    one, two = make(subject), make(other)
+    assert (one == two) == (subject == other) and (one != two) == (subject != other)
+    if one == two:
+        assert hash(one) == hash(two)
+    assert make(subject) in {one} and {make(subject): 1}[one] == 1
+    assert mht.Fact(id="f", subject=subject, relation=relation, object="o", sources=("S",), supervised=not supervised) != one

@@ -9,8 +9,10 @@ and this module, and the Python version. A cache file is used only if
 - its directory and the file itself belong to the current user and no one else
   may write to them (a pickle runs code when it is read: it must come from us);
 - it is a regular file (not a link), whose header names the same key; and
-- the BLAKE2b hash of its payload matches the one in its header (a torn or truncated
-  write is never read).
+- the CRC-32 of its payload matches the one in its header (a damaged or truncated
+  file is never read; the writes themselves are atomic). The key is a BLAKE2b hash,
+  the payload's check a CRC, as in gzip or PNG: it guards against damage, while the
+  ownership checks above keep out anyone else's file.
 
 Anything else, and any error on the way, is a miss: the data are read and
 checked from the TOML files as if there were no cache, and a fresh file is
@@ -44,13 +46,13 @@ import os
 import stat
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["cache_dir", "cached", "dumps", "enabled", "key", "loads"]
+__all__ = ["Later", "cache_dir", "cached", "dumps", "enabled", "key", "loads"]
 
 try:  # the C unpickler alone: the pickle module's own imports cost a cache hit a tenth of its time
     from _pickle import Unpickler as _Unpickler
@@ -63,7 +65,7 @@ except ImportError:  # pragma: no cover - every CPython has it; other Pythons ta
 
 _T = TypeVar("_T")
 _MAGIC = b"mhtaxonomy-cache-2\n"
-_DIGEST = _hash().digest_size
+_CHECK = 4  # bytes of the payload's CRC-32, big-endian
 _CODE = ("load.py", "model.py", "taxonomy.py", "_cache.py")
 #: How many cache files (one per version of the data and code) are kept; the oldest go first.
 KEEP = 4
@@ -119,43 +121,65 @@ def _columns_of(cls: type) -> tuple[str, ...] | None:
     return names
 
 
-def dumps(value: object) -> bytes:
-    """``value`` pickled, its records by column; :func:`loads` reads it back."""
+def dumps(value: object, later: Iterable[object] = ()) -> bytes:
+    """``value`` pickled, its records by column; :func:`loads` reads it back.
+
+    ``later`` names mappings within ``value`` that are read only when first used:
+    they are written after the rest, and stand in ``value`` as references.
+    """
     import copyreg
     import pickle
 
-    layout: dict[type, tuple[tuple[str, ...] | None, list[object]]] = {}
+    deferred = tuple(later)
+    places = {id(obj): n for n, obj in enumerate(deferred)}
+    written: set[int] = set()  # the records given an empty instance so far, by id
+    shells: set[int] = set()  # those of the segment being written
 
-    class Finder(pickle.Pickler):
-        def reducer_override(self, obj: object) -> Any:
-            cls = type(obj)
-            entry = layout.get(cls)
-            if entry is None:
-                entry = layout[cls] = (_columns_of(cls), [])
-            if entry[0] is not None:
-                entry[1].append(obj)
-            return NotImplemented
+    def records_in(part: object) -> list[tuple[type, tuple[str, ...], tuple[object, ...]]]:
+        layout: dict[type, tuple[tuple[str, ...] | None, list[object]]] = {}
 
-    Finder(io.BytesIO(), protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    groups = [(cls, names, tuple(records)) for cls, (names, records) in layout.items() if names is not None]
-    columnar = {cls for cls, _, _ in groups}
+        class Finder(pickle.Pickler):
+            def persistent_id(self, obj: object) -> int | None:
+                return places.get(id(obj)) if part is value else None
+
+            def reducer_override(self, obj: object) -> Any:
+                cls = type(obj)
+                entry = layout.get(cls)
+                if entry is None:
+                    entry = layout[cls] = (_columns_of(cls), [])
+                if entry[0] is not None and id(obj) not in written:
+                    entry[1].append(obj)
+                return NotImplemented
+
+        Finder(io.BytesIO(), protocol=pickle.HIGHEST_PROTOCOL).dump(part)
+        return [(cls, names, tuple(found)) for cls, (names, found) in layout.items() if names is not None and found]
 
     class Writer(pickle.Pickler):
+        substitute = True
+
+        def persistent_id(self, obj: object) -> int | None:
+            return places.get(id(obj)) if self.substitute else None
+
         def reducer_override(self, obj: object) -> Any:
             # An instance with no state: pickle writes NEWOBJ alone, and the memo remembers it.
-            return (copyreg.__newobj__, (type(obj),)) if type(obj) in columnar else NotImplemented  # type: ignore[attr-defined]
+            return (copyreg.__newobj__, (type(obj),)) if id(obj) in shells else NotImplemented  # type: ignore[attr-defined]
 
     out = io.BytesIO()
     writer = Writer(out, protocol=pickle.HIGHEST_PROTOCOL)
-    writer.dump(tuple(groups))
-    writer.dump(tuple(tuple(tuple(getattr(r, name) for r in records) for name in names) for _, names, records in groups))
-    writer.dump(value)
+    for part in (value, deferred):
+        writer.substitute = part is value
+        groups = records_in(part)
+        shells.clear()
+        shells.update(id(record) for _, _, found in groups for record in found)
+        written.update(shells)
+        writer.dump(tuple(groups))
+        writer.dump(tuple(tuple(tuple(getattr(r, name) for r in found) for name in names) for _, names, found in groups))
+        writer.dump(part)
     return out.getvalue()
 
 
-def loads(payload: bytes) -> Any:
-    """The value :func:`dumps` wrote."""
-    reader = _Unpickler(io.BytesIO(payload))
+def _segment(reader: Any) -> Any:
+    """Read one segment: empty records, their columns, then the value that uses them."""
     groups = reader.load()
     columns = reader.load()
     consume = deque[None](maxlen=0).extend
@@ -165,6 +189,95 @@ def loads(payload: bytes) -> Any:
                 raise ValueError(f"a column of {cls.__name__}.{name} has {len(column)} values for {len(records)} records")
             consume(map(getattr(cls, name).__set__, records, column))
     return reader.load()
+
+
+class _Deferred:
+    """The mappings of a payload read when one of them is first used (see :func:`dumps`)."""
+
+    def __init__(self, reader: Any, rebuild: Callable[[], tuple[Mapping[Any, Any], ...]] | None) -> None:
+        import threading
+
+        self.reader: Any = reader
+        self.rebuild = rebuild
+        self.values: tuple[Mapping[Any, Any], ...] | None = None
+        self.lock = threading.Lock()
+
+    def placeholder(self, place: int) -> Later:
+        return Later(self, place)
+
+    def get(self, place: int) -> Mapping[Any, Any]:
+        if self.values is None:
+            with self.lock:
+                if self.values is None:
+                    try:
+                        values = tuple(_segment(self.reader))
+                    except Exception:
+                        if self.rebuild is None:
+                            raise
+                        values = self.rebuild()  # damage the checks missed: read the data afresh
+                    self.values, self.reader, self.rebuild = values, None, None
+        return self.values[place]
+
+
+class Later(Mapping[Any, Any]):
+    """A mapping from the cache file, read when first used (then as quick as the dict it holds).
+
+    It pickles and copies as a plain ``dict``.
+    """
+
+    __slots__ = ("_deferred", "_place")
+
+    def __init__(self, deferred: _Deferred, place: int) -> None:
+        self._deferred, self._place = deferred, place
+
+    @property
+    def _mapping(self) -> Mapping[Any, Any]:
+        return self._deferred.get(self._place)
+
+    def __getitem__(self, key: object) -> Any:
+        return self._mapping[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._mapping)
+
+    def __len__(self) -> int:
+        return len(self._mapping)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._mapping
+
+    def get(self, key: object, default: Any = None) -> Any:
+        return self._mapping.get(key, default)
+
+    def keys(self) -> KeysView[Any]:
+        return self._mapping.keys()
+
+    def values(self) -> ValuesView[Any]:
+        return self._mapping.values()
+
+    def items(self) -> ItemsView[Any, Any]:
+        return self._mapping.items()
+
+    def __eq__(self, other: object) -> bool:
+        return self._mapping == (other._mapping if isinstance(other, Later) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._mapping)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (dict(self._mapping),)
+
+
+def loads(payload: bytes, rebuild: Callable[[], tuple[Mapping[Any, Any], ...]] | None = None) -> Any:
+    """The value :func:`dumps` wrote; its ``later`` mappings are read when first used.
+
+    Should reading them fail then, ``rebuild()`` gives them instead (else the error is raised).
+    """
+    reader = _Unpickler(io.BytesIO(payload))
+    reader.persistent_load = _Deferred(reader, rebuild).placeholder  # type: ignore[method-assign]
+    return _segment(reader)
 
 
 # -- the file ------------------------------------------------------------------------------------
@@ -193,24 +306,27 @@ def _read(path: str, wanted: str) -> bytes | None:
     header = _MAGIC + wanted.encode() + b"\n"
     if not blob.startswith(header):
         return None
-    digest, payload = blob[len(header) : len(header) + _DIGEST], blob[len(header) + _DIGEST :]
-    if _hash(payload).digest() != digest:
+    from zlib import crc32
+
+    check, payload = blob[len(header) : len(header) + _CHECK], blob[len(header) + _CHECK :]
+    if crc32(payload).to_bytes(_CHECK, "big") != check:
         return None
     return payload
 
 
-def _write(directory: str, path: str, wanted: str, value: object) -> None:
+def _write(directory: str, path: str, wanted: str, value: object, later: tuple[object, ...] = ()) -> None:
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
         if not _private(os.stat(directory)):
             return
         import tempfile
+        from zlib import crc32
 
-        payload = dumps(value)
+        payload = dumps(value, later)
         descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".dataset-", suffix=".tmp")
         try:
             with os.fdopen(descriptor, "wb") as handle:
-                handle.write(_MAGIC + wanted.encode() + b"\n" + _hash(payload).digest() + payload)
+                handle.write(_MAGIC + wanted.encode() + b"\n" + crc32(payload).to_bytes(_CHECK, "big") + payload)
             os.replace(temporary, path)
         except BaseException:
             with _suppressed(OSError):
@@ -242,11 +358,17 @@ def _prune(directory: str) -> None:
             os.unlink(old)
 
 
-def cached(files: Iterable[tuple[str, str | os.PathLike[str]]], build: Callable[[], _T]) -> _T:
+def cached(
+    files: Iterable[tuple[str, str | os.PathLike[str]]],
+    build: Callable[[], _T],
+    later: Callable[[_T], tuple[Mapping[Any, Any], ...]] | None = None,
+) -> _T:
     """``build()``'s result for ``files``, from the cache when a checked copy is there.
 
     The build runs, and its result is stored, whenever no valid cache file
-    matches; errors from ``build`` pass through and store nothing.
+    matches; errors from ``build`` pass through and store nothing. ``later(value)``
+    names mappings within the value that a warm start reads only when first used
+    (they come back as :class:`Later`).
     """
     if not enabled():
         return build()
@@ -259,9 +381,10 @@ def cached(files: Iterable[tuple[str, str | os.PathLike[str]]], build: Callable[
     payload = _read(path, wanted)
     if payload is not None:
         try:
-            return loads(payload)  # type: ignore[no-any-return]  # our own file, owner- and hash-checked above
+            rebuild = None if later is None else (lambda: later(build()))
+            return loads(payload, rebuild)  # type: ignore[no-any-return]  # our own file, owner- and CRC-checked above
         except Exception:  # noqa: BLE001, S110 - a stale or damaged cache is a miss
             pass
     value = build()
-    _write(directory, path, wanted, value)
+    _write(directory, path, wanted, value, () if later is None else later(value))
     return value

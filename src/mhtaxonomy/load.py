@@ -214,8 +214,17 @@ class Dataset:
 
 # -- values: TOML value -> typed field value, or a ValueError saying what was expected -------------
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@functools.cache
+def _control(*, lines_too: bool = True) -> re.Pattern[str]:
+    """The control characters (line breaks and tabs among them unless ``lines_too`` is false).
+
+    Compiled on first use: only reading the TOML files needs it, and compiling these
+    two classes costs a warm start a millisecond.
+    """
+    return re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]" if lines_too else r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
 #: Fields whose text may run over several lines.
 _MULTILINE = frozenset({"description", "note"})
 _SOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -326,7 +335,7 @@ def _fields(cls: type) -> dict[str, tuple[Callable[[Any], Any], bool]]:
 
 def _text_problem(name: str, value: str) -> str | None:
     """What is wrong with the text of field ``name``, if anything."""
-    control = (_CONTROL_BUT_LINES if name in _MULTILINE else _CONTROL).search(value)
+    control = _control(lines_too=name not in _MULTILINE).search(value)
     if control:
         return f"contains the control character {control.group()!r}; text is printable characters only"
     return None
@@ -1039,7 +1048,7 @@ def _blame_overlay(error: DataError, overlays: Sequence[str | Path]) -> DataErro
 
 
 def _printable(text: str) -> str:
-    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+    return _control().sub(lambda match: match.group().encode("unicode_escape").decode(), text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -185,7 +185,7 @@ def _shown(value: object, limit: int = 80) -> str:
     return f"{text[:limit]}... ({len(text)} characters)"
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Code:
     """An external identifier: a NUCC taxonomy code, an ICD-10-CM code or range.
 
@@ -259,7 +259,7 @@ class Code:
         return f"{self.system}:{self.value}"
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Source:
     """A document that records and facts cite: a seed article, a statute, a CMS page."""
 
@@ -273,7 +273,7 @@ class Source:
         return f"[{self.id}] {self.title}" + (f" <{self.url}>" if self.url else "")
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Entity:
     """Fields every entity shares; use one of the concrete kinds."""
 
@@ -297,7 +297,7 @@ class Entity:
         return self.name
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Profession(Entity):
     """A role that provides care: psychiatrist, LCSW, life coach.
 
@@ -309,7 +309,7 @@ class Profession(Entity):
     group: bool = False
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Credential(Entity):
     """A degree, licence, certification, exam or stretch of supervised experience."""
 
@@ -319,7 +319,7 @@ class Credential(Entity):
     years: float | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Service(Entity):
     """Something done for a client: psychotherapy, medication management, coaching.
 
@@ -331,14 +331,14 @@ class Service(Entity):
     health_care: bool = True
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Modality(Entity):
     """A way of delivering a service: CBT, EMDR, a class of medication, yoga in coaching."""
 
     kind: ClassVar[Kind] = Kind.MODALITY
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class BillingCode(Entity):
     """A CPT or HCPCS code, described in our own words (never the CPT descriptor).
 
@@ -358,14 +358,14 @@ class BillingCode(Entity):
     valid_until: dt.date | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Condition(Entity):
     """A mental disorder, with its ICD-10-CM codes or ranges in ``codes``."""
 
     kind: ClassVar[Kind] = Kind.CONDITION
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Payer(Entity):
     """Who pays: Medicare, Medicaid, commercial insurance, the client."""
 
@@ -373,7 +373,7 @@ class Payer(Entity):
     type: PayerType
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Jurisdiction(Entity):
     """A US state, DC, a territory, or a federal service; ``usps`` is its postal code."""
 
@@ -382,21 +382,21 @@ class Jurisdiction(Entity):
     usps: str | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class ReferralReason(Entity):
     """Why one profession sends a client to another."""
 
     kind: ClassVar[Kind] = Kind.REFERRAL_REASON
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Requirement(Entity):
     """A condition a service or code needs: a diagnosis, supervision, a same-day visit."""
 
     kind: ClassVar[Kind] = Kind.REQUIREMENT
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class CodeSystem(Entity):
     """A code set: CPT, HCPCS Level II, ICD-10-CM, the NUCC taxonomy."""
 
@@ -409,7 +409,7 @@ class CodeSystem(Entity):
 COMPACT_AUTHORITIES = ("privilege", "multistate_license", "expedited_licensure")
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Compact(Entity):
     """An interstate licensure compact: PSYPACT, the Counseling Compact, the NLC.
 
@@ -431,7 +431,7 @@ class Compact(Entity):
     telehealth: bool = True
     in_person: bool = True
     in_person_days: int | None = None
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class OrganizationType(Entity):
     """A kind of organisation that provides care: a psychiatric hospital, a methadone clinic.
 
@@ -462,7 +462,7 @@ ENTITY_TYPES: dict[Kind, type[Entity]] = {
 }
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Context:
     """Where, for whom and when a question is asked.
 
@@ -481,7 +481,7 @@ class Context:
         return self.on if self.on is not None else dt.date.today()
 
 
-@attrs.frozen(kw_only=True, repr=False)  # _finish gives the repr
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Fact:
     """One sourced statement, ``subject relation object``, with its qualifiers.
 
@@ -571,24 +571,45 @@ class Fact:
 
 
 def _finish(cls: type) -> None:
-    """Give a record class its ``repr`` and a tuple as its pickled state.
+    """Give a record class its ``repr``, ``==``, hash and a tuple as its pickled state.
 
-    Both are plain closures over the class's fields rather than code attrs compiles
+    All are plain closures over the class's fields rather than code attrs compiles
     for each class: compiling is most of the cost of defining a class, and defining
-    these classes is a large part of ``import mhtaxonomy``. The ``repr`` reads as
-    attrs' would, ``Fact(id='...', subject='...', ...)``, leaving out fields marked
-    ``repr=False``. As pickled state, a tuple in field order is smaller than the dict
-    attrs would write and reads back about a third faster, which matters to the
-    cached dataset's thousands of records; frozen instances are filled through
-    ``object.__setattr__``, as attrs' own ``__setstate__`` does.
+    these classes is a large part of ``import mhtaxonomy``. They behave as attrs'
+    own would: the ``repr`` reads ``Fact(id='...', subject='...', ...)`` and leaves out
+    fields marked ``repr=False``; two records are equal when they are of the same
+    class and their fields compare equal, leaving out fields marked ``eq=False``
+    (``Fact.origin``), and equal records hash alike. As pickled state, a tuple in field
+    order is smaller than the dict attrs would write and reads back about a third
+    faster; frozen instances are filled through ``object.__setattr__``, as attrs' own
+    ``__setstate__`` does.
     """
     fields = attrs.fields(cls)
     names = tuple(field.name for field in fields)
     shown = tuple(field.name for field in fields if field.repr)
     get = operator.attrgetter(*names)
+    # attrgetter of two or more names gives a tuple; the key of one field is a 1-tuple all the same.
+    compared = tuple(field.name for field in fields if field.eq)
+    key = operator.attrgetter(*compared, *compared) if len(compared) == 1 else operator.attrgetter(*compared)
+    hashed = tuple(field.name for field in fields if (field.eq if field.hash is None else field.hash))
+    seed = hash(f"{cls.__module__}.{cls.__qualname__}")
+    hash_key = operator.attrgetter(*hashed, *hashed) if len(hashed) == 1 else operator.attrgetter(*hashed)
 
     def __repr__(self: object) -> str:
         return f"{type(self).__name__}({', '.join(f'{name}={getattr(self, name)!r}' for name in shown)})"
+
+    def __eq__(self: object, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return key(self) == key(other)  # type: ignore[no-any-return]
+
+    def __ne__(self: object, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return key(self) != key(other)  # type: ignore[no-any-return]
+
+    def __hash__(self: object) -> int:
+        return hash((seed, hash_key(self)))
 
     def __getstate__(self: object) -> tuple[object, ...]:
         return get(self)  # type: ignore[no-any-return]
@@ -597,7 +618,7 @@ def _finish(cls: type) -> None:
         for name, value in zip(names, state):
             _set(self, name, value)
 
-    for method in (__repr__, __getstate__, __setstate__):
+    for method in (__repr__, __eq__, __ne__, __hash__, __getstate__, __setstate__):
         method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
         setattr(cls, method.__name__, method)  # noqa: B010 - mypy forbids assigning a method
 
