@@ -347,6 +347,18 @@ def test_clean_escapes_every_control_character() -> None:
         assert not any(ord(c) == code for c in clean(f"a{chr(code)}b"))
 
 
+@given(st.text(max_size=40))
+def test_clean_is_the_escape_of_every_unsafe_character(text: str) -> None:
+    """The printable fast path gives what the pattern alone gives, whatever the text."""
+    import re
+
+    from mhtaxonomy.cli import render
+
+    expected = re.sub(render._UNSAFE, lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    assert clean(text) == expected
+    assert clean(text).isprintable() or not text.isprintable()
+
+
 def test_python_dash_m_runs_the_same_command() -> None:
     env = {**os.environ, "COLUMNS": "80"}
     result = subprocess.run(

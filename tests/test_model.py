@@ -157,3 +157,32 @@ def test_equal_facts_hash_alike_and_differ_when_a_field_does(subject: str, other
         assert hash(one) == hash(two)
     assert make(subject) in {one} and {make(subject): 1}[one] == 1
     assert mht.Fact(id="f", subject=subject, relation=relation, object="o", sources=("S",), supervised=not supervised) != one
+
+
+def test_answer_types_repr_and_compare_as_attrs_would(tax: mht.Taxonomy) -> None:
+    """The attrs classes of the answers and of the CLI get the same written-out methods as the records."""
+    from mhtaxonomy.cli.commands import COMMANDS, Reply, arg
+
+    view = tax.where(jurisdiction="NM", on=dt.date(2025, 6, 1))
+    comparison = view.compare("therapist", "psychiatrist")
+    verdict = view.can_provide("lpc", "psychotherapy")
+    answer = view.who_can_provide("psychotherapy")
+    samples = [comparison, *comparison.rows, verdict, answer.why("lcsw"), answer.qualifiers("lcsw"), Reply(result={"a": 1}), arg("--x", help="h")]
+    samples += [c for c in (COMMANDS.values() if isinstance(COMMANDS, dict) else COMMANDS)][:3]
+    for value in samples:
+        cls = type(value)
+        fields = attrs.fields(cls)
+        twin_cls = attrs.make_class(cls.__name__, {f.name: attrs.field(repr=f.repr, eq=f.eq) for f in fields}, kw_only=True, frozen=True, eq=cls.__eq__ is not object.__eq__)
+        twin = twin_cls(**{f.alias: getattr(value, f.name) for f in fields})
+        assert repr(value) == repr(twin), cls
+        copy = attrs.evolve(value)
+        assert (copy == value) == (twin_cls(**{f.alias: getattr(copy, f.name) for f in fields}) == twin), cls
+        if cls.__eq__ is object.__eq__:
+            assert copy != value  # compared by identity, as attrs' eq=False
+        else:
+            assert copy == value and not copy != value
+            try:
+                hash(twin)
+            except TypeError:
+                continue  # a dict field: neither hashes
+            assert hash(copy) == hash(value)

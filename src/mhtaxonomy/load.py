@@ -75,7 +75,7 @@ from .model import (
     Relation,
     Source,
 )
-from .model import _CODE_PART, _shown
+from .model import _CODE_PART, _finish, _shown
 
 __all__ = [
     "ACYCLIC_RELATIONS",
@@ -195,7 +195,8 @@ class DataError(ValueError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-@attrs.frozen(kw_only=True)
+@_finish
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Dataset:
     """Validated records and where each came from (the graph is built from them on demand).
 

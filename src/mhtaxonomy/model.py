@@ -570,8 +570,8 @@ class Fact:
         return {key: value for key, value in values.items() if value is not None}
 
 
-def _finish(cls: type) -> None:
-    """Give a record class its ``repr``, ``==``, hash and a tuple as its pickled state.
+def _finish(cls: type, *, eq: bool = True) -> type:
+    """Give a record class its ``repr``, ``==`` and hash (unless ``eq`` is false) and a tuple as its pickled state.
 
     All are plain closures over the class's fields rather than code attrs compiles
     for each class: compiling is most of the cost of defining a class, and defining
@@ -582,7 +582,8 @@ def _finish(cls: type) -> None:
     (``Fact.origin``), and equal records hash alike. As pickled state, a tuple in field
     order is smaller than the dict attrs would write and reads back about a third
     faster; frozen instances are filled through ``object.__setattr__``, as attrs' own
-    ``__setstate__`` does.
+    ``__setstate__`` does. The other modules' attrs classes get the same (``repr=False,
+    eq=False`` in the decorator, then this); the class itself is returned.
     """
     fields = attrs.fields(cls)
     names = tuple(field.name for field in fields)
@@ -618,9 +619,15 @@ def _finish(cls: type) -> None:
         for name, value in zip(names, state):
             _set(self, name, value)
 
-    for method in (__repr__, __eq__, __ne__, __hash__, __getstate__, __setstate__):
+    for method in (__repr__, *((__eq__, __ne__, __hash__) if eq else ()), __getstate__, __setstate__):
         method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
         setattr(cls, method.__name__, method)  # noqa: B010 - mypy forbids assigning a method
+    return cls
+
+
+def _finish_without_eq(cls: type) -> type:
+    """:func:`_finish` for a class compared by identity (``eq=False``): its ``repr`` and pickled state only."""
+    return _finish(cls, eq=False)
 
 
 for _record in (

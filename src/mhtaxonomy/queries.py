@@ -29,6 +29,8 @@ from .model import (
     Relation,
     Source,
     Strength,
+    _finish,
+    _finish_without_eq,
 )
 
 if TYPE_CHECKING:
@@ -96,7 +98,8 @@ def _narrowest(sets: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
     return frozenset.intersection(*limits) if limits else None
 
 
-@attrs.frozen(kw_only=True)
+@_finish
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Qualifiers:
     """The terms on which one member is in an answer, read from every fact of its chain.
 
@@ -148,7 +151,8 @@ class Qualifiers:
         return attrs.asdict(self, value_serializer=_json_value)
 
 
-@attrs.frozen(kw_only=True)
+@_finish
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Explanation:
     """The facts that put one member into an answer, each with its sources.
 
@@ -420,7 +424,8 @@ class Answer(collections.abc.Set):  # type: ignore[type-arg]
         return "\n".join([f"{self.question}:", *([f"  {name}" for name in self.names] or ["  (nothing)"])])
 
 
-@attrs.frozen(kw_only=True, eq=False)
+@_finish_without_eq
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr; a verdict is compared by identity
 class Verdict:
     """A yes or no that explains itself: is ``subject`` in ``answer``?
 
@@ -858,7 +863,8 @@ def _empty(value: Any) -> bool:
     return value is None or value == frozenset()
 
 
-@attrs.frozen(kw_only=True)
+@_finish
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Row:
     """One aspect of a comparison: its value for each side, and what both share."""
 
@@ -897,7 +903,8 @@ def _show(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
-@attrs.frozen(kw_only=True)
+@_finish
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Comparison:
     """Two entities side by side; ``rows`` in a fixed order, each a :class:`Row`.
 

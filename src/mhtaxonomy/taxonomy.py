@@ -1067,8 +1067,9 @@ def _read_and_index() -> tuple[Dataset, _Index]:
     return data, _Index(data)
 
 
-def _rarely_used(value: tuple[Dataset, _Index]) -> tuple[Mapping[str, Source], Mapping[str, str]]:
-    return value[0].sources, value[0].origins
+def _rarely_used(value: tuple[Dataset, _Index]) -> tuple[Mapping[str, Source], Mapping[str, str], Mapping[str, str]]:
+    """What a warm start leaves in the cache file until first read: sources, origins, and the labels suggestions show."""
+    return value[0].sources, value[0].origins, value[1].display
 
 
 @functools.cache
@@ -1081,7 +1082,7 @@ def _shipped() -> Taxonomy:
     files = _shipped_listing()
     with _collector_paused():
         # Most questions never read the sources or the record origins: a warm start leaves them
-        # in the cache file until first used (a quarter of its records).
+        # in the cache file until first used (a quarter of its records; see _rarely_used).
         data, index = _cache.cached(files, _read_and_index, later=_rarely_used)
     # Let go of the shipped taxonomy as the program ends. Held here, it would be freed only
     # by the interpreter's last collections, after the modules are torn down, which walk and

@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from ..model import BillingCode, Entity, Fact, Kind, Relation, Service
+from ..model import BillingCode, Entity, Fact, Kind, Relation, Service, _finish
 from ..queries import Answer, Comparison, Qualifiers
 from ..taxonomy import AmbiguousEntityError, Taxonomy, UnknownEntityError
 from .render import Page
@@ -30,7 +30,8 @@ from .render import Page
 __all__ = ["COMMANDS", "Command", "Reply", "arg", "command"]
 
 
-@attrs.frozen(kw_only=True)
+@_finish
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Reply:
     """What a command answered: its JSON ``result`` and the exit status (1: a refused claim)."""
 
@@ -38,7 +39,8 @@ class Reply:
     status: int = 0
 
 
-@attrs.frozen
+@_finish
+@attrs.frozen(repr=False, eq=False)  # _finish gives the repr, == and hash
 class Argument:
     """The flags and options of one ``ArgumentParser.add_argument`` call."""
 
@@ -54,7 +56,8 @@ def arg(*flags: str, **options: Any) -> Argument:
 Run = Callable[[Taxonomy, argparse.Namespace, Page], Reply]
 
 
-@attrs.frozen(kw_only=True)
+@_finish
+@attrs.frozen(kw_only=True, repr=False, eq=False)  # _finish gives the repr, == and hash
 class Command:
     """One subcommand: its name, help text, arguments and the function that runs it.
 

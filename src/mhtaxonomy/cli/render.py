@@ -22,7 +22,8 @@ __all__ = ["Page", "clean", "colour_wanted", "help_formatter", "terminal_width"]
 
 #: Characters that would move the cursor, change colours or reorder text: C0 and C1 controls,
 #: zero-width and bidirectional formatting marks.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+#: (A pattern, compiled on first use: most text is printable and never needs it.)
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 _NARROWEST = 20
 #: Text textwrap leaves as it is when it fits: no whitespace but inner spaces (and, checked too, no
 #: other whitespace at the end).
@@ -37,7 +38,9 @@ def clean(text: str) -> str:
     >>> clean("plain text")
     'plain text'
     """
-    return _UNSAFE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+    if text.isprintable():  # every character _UNSAFE matches is unprintable: most text needs no look
+        return text
+    return re.sub(_UNSAFE, lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def terminal_width() -> int:
