@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     tax = mht.load()
     print(f"mhtaxonomy {mht.__version__}, data {tax.data_version}: {len(tax.entities())} entities, {len(tax.facts())} facts")
     print(f"python {sys.version.split()[0]}; {'--quick: numbers are not measurements' if args.quick else 'full run'}")
-    cold_start(rounds=2 if args.quick else 15)
+    cold_start(rounds=2 if args.quick else 31)
     if not peers(tax, rounds=rounds, number=number):
         print("a peer's answer differs from the library's: no timings for peers")
         return 1

@@ -450,6 +450,25 @@ def test_lines_wrap_as_textwrap_wraps_them(text: str, width: int, indent: int, h
     assert list(page.lines) == (wrapper.wrap(clean(text)) or [""])
 
 
+@given(
+    words=st.lists(st.text(alphabet=st.sampled_from("abcxyz-(),;:\u00a0\u2014"), min_size=1, max_size=14), min_size=1, max_size=30),
+    gaps=st.lists(st.sampled_from([1, 1, 1, 2, 3]), min_size=30, max_size=30),
+    width=st.integers(min_value=20, max_value=90),
+    indent=st.integers(min_value=0, max_value=8),
+    hang=st.integers(min_value=0, max_value=6),
+)
+def test_plain_words_wrap_as_textwrap_wraps_them(words: list[str], gaps: list[int], width: int, indent: int, hang: int) -> None:
+    """Words apart by spaces take the quick path: line for line what textwrap gives."""
+    import textwrap
+
+    text = "".join(f"{' ' * gap}{word}" for word, gap in zip(words, [0, *gaps]))
+    first, rest = " " * indent, " " * min(indent + hang, width // 2)
+    expected = textwrap.TextWrapper(width=width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False).wrap(text) or [""]
+    page = Page(width=width)
+    page.line(text, indent=indent, hang=hang)
+    assert list(page.lines) == expected
+
+
 @pytest.mark.parametrize("columns", [None, "", "0", "-3", "abc", "55", "200", "10"])
 def test_terminal_width_is_what_shutil_answers(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
     import shutil

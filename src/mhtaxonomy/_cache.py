@@ -22,7 +22,8 @@ two environments) used by turns do not evict each other. Overlays are never cach
 
 Records are stored by column. Rebuilding thousands of frozen records one by one,
 each through its ``__setstate__``, was most of the time a warm ``load()`` took.
-The payload is three pickles in one stream, sharing one memo:
+The payload is one pickle stream of two segments, sharing one memo; a segment is
+three pickles:
 
 1. for each record class, its field names and as many empty instances as it has
    records (made by ``cls.__new__`` alone, no state);
@@ -34,6 +35,13 @@ descriptor set over the column) between (2) and (3), so nothing in (3), which ma
 hash records, sees an empty one. A record class is stored this way when it is an
 attrs class whose slots are exactly its fields and whose ``__new__`` is
 ``object.__new__``; any other object is pickled as pickle would.
+
+The first segment holds the value, the second the mappings the caller named as
+``later``: in the value they stand as references, read back as :class:`Later`
+mappings that read the second segment when one of them is first used. The shipped
+taxonomy leaves its sources, record origins and suggestion labels there: most
+questions never read them. Should that read fail, the data are read afresh from the
+TOML files instead.
 
 The directory is ``$MHTAXONOMY_CACHE_DIR``, else ``$XDG_CACHE_HOME/mhtaxonomy``,
 else ``~/.cache/mhtaxonomy``. Set ``MHTAXONOMY_CACHE=0`` to turn the cache off.

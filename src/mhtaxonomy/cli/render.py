@@ -30,6 +30,47 @@ _NARROWEST = 20
 _ONE_LINE = re.compile(r"[^\t\n\x0b\x0c\r ](?:[^\t\n\x0b\x0c\r]*[^\t\n\x0b\x0c\r ])?\Z")
 
 
+#: The characters textwrap counts as whitespace (its ``_whitespace``).
+_TEXTWRAP_SPACE = frozenset("\t\n\x0b\x0c\r ")
+
+
+def _simple_wrap(text: str, width: int, first: str, rest: str) -> list[str] | None:
+    """What ``textwrap`` (not breaking on hyphens) gives words apart by spaces, none too long; else ``None``.
+
+    Importing :mod:`textwrap` compiles its patterns, which costs a command a few
+    milliseconds; most lines that need wrapping are plain words, and filling greedily
+    is then exactly what textwrap does: a run of spaces stays inside a line and goes
+    at its end. Anything else (spaces at either end, tabs or line breaks, a word or a
+    run of spaces longer than a line, a word of other blanks, which textwrap drops at
+    the ends of lines) is left to textwrap itself.
+    """
+    tokens = text.split(" ")
+    room = width - max(len(first), len(rest))
+    if room < 1 or not tokens[0] or not tokens[-1]:
+        return None
+    pieces: list[tuple[int, str]] = []  # (spaces before, word)
+    gap = 0
+    for token in tokens:
+        if not token:
+            gap += 1
+            continue
+        if token.isspace() or len(token) > room or gap >= room or not _TEXTWRAP_SPACE.isdisjoint(token):
+            return None
+        pieces.append((gap, token))
+        gap = 1
+    lines: list[str] = []
+    line, used = [pieces[0][1]], len(first) + len(pieces[0][1])
+    for gap, word in pieces[1:]:
+        if used + gap + len(word) <= width:
+            line.append(" " * gap + word)
+            used += gap + len(word)
+        else:
+            lines.append((rest if lines else first) + "".join(line))
+            line, used = [word], len(rest) + len(word)
+    lines.append((rest if lines else first) + "".join(line))
+    return lines
+
+
 def clean(text: str) -> str:
     r"""``text`` with every terminal control character written as an escape.
 
@@ -96,14 +137,13 @@ class Page:
         text = clean(text)
         if indent + len(text) <= self.width and _ONE_LINE.match(text) and text.rstrip() == text:
             return [" " * indent + text]  # what textwrap gives a line that fits, without importing it
+        first, rest = " " * indent, " " * min(indent + hang, self.width // 2)
+        simple = _simple_wrap(text, self.width, first, rest)
+        if simple is not None:
+            return simple
         import textwrap
 
-        wrapper = textwrap.TextWrapper(
-            width=self.width,
-            initial_indent=" " * indent,
-            subsequent_indent=" " * min(indent + hang, self.width // 2),
-            break_on_hyphens=False,
-        )
+        wrapper = textwrap.TextWrapper(width=self.width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
         return wrapper.wrap(text) or [""]
 
     def line(self, text: str, indent: int = 0, hang: int = 2) -> None:
