@@ -340,3 +340,23 @@ def test_the_shipped_taxonomy_is_let_go_at_exit() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
     assert out.split() == ["0", str(len(Taxonomy(read()).facts())), "True"]
+
+
+def test_threads_reading_later_mappings_at_once_all_see_one_read() -> None:
+    import threading
+
+    parts = [{f"k{i}-{j}": j for j in range(300)} for i in range(4)]
+    back = _cache.loads(_cache.dumps({"parts": parts}, later=parts))
+    start, seen = threading.Barrier(8), []
+
+    def reader(n: int) -> None:
+        start.wait()
+        seen.append(dict(back["parts"][n % 4]))
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(map(len, seen)) == [300] * 8 and all(part in parts for part in seen)
+    assert all(later._mapping is back["parts"][0]._deferred.values[i] for i, later in enumerate(back["parts"]))
