@@ -2,8 +2,8 @@
 
 Copy ``k`` of every entity and fact is the shipped one under new ids
 (pseudo-words ending ``-x<k>``), with names, aliases, abbreviations and descriptions replaced by
-pseudo-words (so copies do not answer to the shipped names), billing and NUCC
-codes made unique per copy, and ICD-10-CM codes moved to a chapter letter the
+pseudo-words (so copies do not answer to the shipped names), billing, NUCC and
+other codes led by the copy's number, and ICD-10-CM codes moved to a chapter letter the
 shipped data do not use (copies beyond the free letters carry no ICD-10-CM
 codes). Copies are disjoint from the shipped graph and from each other: a
 question about a shipped entity has the same answer at every size.
@@ -36,19 +36,32 @@ _CONSONANTS = "bdgklmnprstvz"
 _VOWELS = "aiou"
 
 
-def _pseudo(text: str, copy: int) -> str:
-    """A pronounceable stand-in for ``text``: one pseudo-word per word, stable for (text, copy)."""
+def _pseudo(text: str, copy: int, salt: int = 0) -> str:
+    """A pronounceable stand-in for ``text``: one pseudo-word per word, stable for (text, copy, salt)."""
     words = []
     for position, word in enumerate(text.split()):
-        digest = hashlib.blake2b(f"{copy}:{position}:{word}".encode(), digest_size=16).digest()
+        key = f"{copy}:{position}:{word}" + (f":{salt}" if salt else "")
+        digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
         syllables = max(3, (len(word) + 1) // 2)
         words.append("".join(_CONSONANTS[b % 13] + _VOWELS[(b >> 4) % 4] for b in digest[:syllables]))
     return " ".join(words) or "zu"
 
 
-def _id(entity_id: str, copy: int) -> str:
-    """The copy's id: pseudo-words too, since ids are names a search finds."""
-    return f"{_pseudo(entity_id.replace('-', ' '), copy).replace(' ', '-')}-x{copy}"
+def _ids(base: Dataset, copy: int) -> dict[str, str]:
+    """Each shipped id's twin in copy ``copy``: pseudo-words too, since ids are names a search finds.
+
+    Two ids whose pseudo-words happen to be alike get a salted second try, so a copy
+    has exactly as many entities as the shipped data.
+    """
+    taken = set(base.entities)
+    ids = {}
+    for entity_id in base.entities:
+        words, salt = entity_id.replace("-", " "), 0
+        while (twin := f"{_pseudo(words, copy, salt).replace(' ', '-')}-x{copy}") in taken:
+            salt += 1
+        taken.add(twin)
+        ids[entity_id] = twin
+    return ids
 
 
 def _codes(entity: Entity, copy: int, free_letters: str) -> tuple[Code, ...]:
@@ -60,14 +73,14 @@ def _codes(entity: Entity, copy: int, free_letters: str) -> tuple[Code, ...]:
             letter = free_letters[copy - 1]
             value = "-".join(letter + end[1:] for end in code.value.split("-"))
         else:
-            value = f"{copy:03d}{code.value[3:]}"
+            value = f"{copy:03d}{code.value}"  # the copy's number ahead of the code: unique per copy
         found.append(attrs.evolve(code, value=value))
     return tuple(found)
 
 
-def _entity(entity: Entity, copy: int, free_letters: str) -> Entity:
+def _entity(entity: Entity, copy: int, ids: Mapping[str, str], free_letters: str) -> Entity:
     changes: dict[str, object] = {
-        "id": _id(entity.id, copy),
+        "id": ids[entity.id],
         "name": _pseudo(entity.name, copy),
         "aliases": tuple(_pseudo(a, copy) for a in entity.aliases),
         "abbreviations": tuple(_pseudo(a, copy).replace(" ", "") for a in entity.abbreviations),
@@ -88,18 +101,18 @@ def _entity(entity: Entity, copy: int, free_letters: str) -> Entity:
     return attrs.evolve(entity, **changes)
 
 
-def _fact(fact: Fact, copy: int) -> Fact:
-    def moved(ids: frozenset[str] | None) -> frozenset[str] | None:
-        return None if ids is None else frozenset(_id(i, copy) for i in ids)
+def _fact(fact: Fact, copy: int, ids: Mapping[str, str]) -> Fact:
+    def moved(among: frozenset[str] | None) -> frozenset[str] | None:
+        return None if among is None else frozenset(ids[i] for i in among)
 
     return attrs.evolve(
         fact,
         id=f"{fact.id}.x{copy}",
-        subject=_id(fact.subject, copy),
-        object=_id(fact.object, copy),
+        subject=ids[fact.subject],
+        object=ids[fact.object],
         jurisdictions=moved(fact.jurisdictions),
         payers=moved(fact.payers),
-        reason=_id(fact.reason, copy) if fact.reason else None,
+        reason=ids[fact.reason] if fact.reason else None,
     )
 
 
@@ -111,12 +124,13 @@ def scaled(base: Dataset, factor: int) -> Dataset:
     facts: dict[str, Fact] = dict(base.facts)
     origins: dict[str, str] = dict(base.origins)
     for copy in range(1, factor):
+        ids = _ids(base, copy)
         for entity in base.entities.values():
-            twin = _entity(entity, copy, free_letters)
+            twin = _entity(entity, copy, ids, free_letters)
             entities[twin.id] = twin
             origins[twin.id] = "synthetic"
         for fact in base.facts.values():
-            twin_fact = _fact(fact, copy)
+            twin_fact = _fact(fact, copy, ids)
             facts[twin_fact.id] = twin_fact
             origins[twin_fact.id] = "synthetic"
     return attrs.evolve(base, entities=entities, facts=facts, origins=origins)

@@ -34,13 +34,18 @@ def test_provider_benchmark_runs_every_part_on_small_files() -> None:
     assert done.stdout.count("ratio") >= 4 and "peak RSS annotate" in done.stdout  # one line per big round
 
 
-def test_synthetic_copies_written_as_toml_read_back_as_the_same_records(tmp_path: Path) -> None:
-    """What the load benchmark times is the scaled dataset itself, read the way overlays are."""
+def _synthetic():  # type: ignore[no-untyped-def]
     sys.path.insert(0, str(RUN.parent))
     try:
         import synthetic
     finally:
         sys.path.remove(str(RUN.parent))
+    return synthetic
+
+
+def test_synthetic_copies_written_as_toml_read_back_as_the_same_records(tmp_path: Path) -> None:
+    """What the load benchmark times is the scaled dataset itself, read the way overlays are."""
+    synthetic = _synthetic()
     from mhtaxonomy.load import read
 
     base = read()
@@ -61,3 +66,34 @@ def test_the_memory_figure_is_the_measured_programs_own_not_its_parents() -> Non
     found = json.loads(done.stdout)
     assert 0 < found["taxonomy_bytes"] <= found["peak_bytes"] < len(held)
     del held
+
+
+def test_synthetic_copies_are_disjoint_no_id_or_code_repeats() -> None:
+    """Every copy has every entity under its own id and codes no other entity has.
+
+    Copy 24 is one where two shipped ids' pseudo-words come out alike; its twins stay apart.
+    """
+    synthetic = _synthetic()
+    from mhtaxonomy.load import read
+
+    base = read()
+    assert len(set(synthetic._ids(base, 24).values())) == len(base.entities)
+    scaled = synthetic.scaled(base, 4)
+    assert len(scaled.entities) == 4 * len(base.entities) and len(scaled.facts) == 4 * len(base.facts)
+    codes = [(code.system, code.value) for entity in scaled.entities.values() for code in entity.codes]
+    assert len(codes) == len(set(codes))
+    billing = [e.code for e in scaled.entities.values() if isinstance(e, synthetic.BillingCode)]
+    assert len(billing) == len(set(billing))
+    referenced = {f.subject for f in scaled.facts.values()} | {f.object for f in scaled.facts.values()}
+    assert referenced <= set(scaled.entities)
+
+
+def test_alike_pseudo_words_get_a_salted_second_try(monkeypatch: pytest.MonkeyPatch) -> None:
+    synthetic = _synthetic()
+    from mhtaxonomy.load import read
+
+    base = read()
+    monkeypatch.setattr(synthetic, "_pseudo", lambda text, copy, salt=0: f"zu{salt}")  # every id alike
+    ids = synthetic._ids(base, 1)
+    assert len(set(ids.values())) == len(base.entities)
+    assert not set(ids.values()) & set(base.entities)
