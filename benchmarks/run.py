@@ -54,8 +54,8 @@ CONTEXT = {"jurisdiction": "NM", "payer": "medicare", "on": "2025-06-01"}
 PEERS = (("sqlite", None), ("duckdb", "duckdb"), ("rdflib", "rdflib"))
 
 
-def interleaved(cases: Mapping[str, Callable[[], object]], number: int, rounds: int) -> dict[str, float]:
-    """Seconds per call of each case: the median over rounds that alternate the order of the cases."""
+def rounds_of(cases: Mapping[str, Callable[[], object]], number: int, rounds: int) -> dict[str, list[float]]:
+    """Seconds per call of each case in each round; rounds alternate the order of the cases."""
     times: dict[str, list[float]] = {name: [] for name in cases}
     names = list(cases)
     for round_ in range(rounds):
@@ -65,7 +65,21 @@ def interleaved(cases: Mapping[str, Callable[[], object]], number: int, rounds: 
             for _ in range(number):
                 call()
             times[name].append((time.perf_counter() - start) / number)
-    return {name: statistics.median(found) for name, found in times.items()}
+    return times
+
+
+def interleaved(cases: Mapping[str, Callable[[], object]], number: int, rounds: int) -> dict[str, float]:
+    """Seconds per call of each case: the median over rounds that alternate the order of the cases."""
+    return {name: statistics.median(found) for name, found in rounds_of(cases, number, rounds).items()}
+
+
+def ratio_by_round(times: Mapping[str, list[float]], case: str, baseline: str) -> float:
+    """The median over rounds of ``case`` / ``baseline`` in the same round.
+
+    This machine's speed drifts over seconds to minutes; a ratio taken within one round compares
+    two timings a moment apart, so the drift between rounds cancels.
+    """
+    return statistics.median(c / b for c, b in zip(times[case], times[baseline], strict=True))
 
 
 def goal(name: str, ratio: float, target: float, *, below: bool = True, unit: str = "x") -> bool:
@@ -94,11 +108,12 @@ def cold_start(rounds: int) -> None:
         for name, (cmd, env) in runs.items()
     }
     cases["load"]()  # the first start after a change of data or code fills the cache
-    found = interleaved(cases, number=1, rounds=rounds)
-    print(f"  baseline `python -c \"import attrs, cattrs\"`: {found['baseline'] * 1e3:.1f} ms")
-    goal("import mhtaxonomy; load()  /  import attrs, cattrs", found["load"] / found["baseline"], 1.2)
-    goal("CLI who-can-provide psychotherapy  /  import attrs, cattrs", found["cli"] / found["baseline"], 1.3)
-    print(f"  (for comparison: load() with the cache off (MHTAXONOMY_CACHE=0) {found['load, no cache'] / found['baseline']:.2f}x)")
+    times = rounds_of(cases, number=1, rounds=rounds)
+    print(f"  baseline `python -c \"import attrs, cattrs\"`: {statistics.median(times['baseline']) * 1e3:.1f} ms")
+    goal("import mhtaxonomy; load()  /  import attrs, cattrs", ratio_by_round(times, "load", "baseline"), 1.2)
+    goal("CLI who-can-provide psychotherapy  /  import attrs, cattrs", ratio_by_round(times, "cli", "baseline"), 1.3)
+    no_cache = ratio_by_round(times, "load, no cache", "baseline")
+    print(f"  (for comparison: load() with the cache off (MHTAXONOMY_CACHE=0) {no_cache:.2f}x)")
 
 
 def peers(tax: Taxonomy, rounds: int, number: int) -> bool:
@@ -178,7 +193,7 @@ def scale(base: mht.Taxonomy, factors: tuple[int, ...], rounds: int, number: int
         for factor in factors[1:]:
             note = "" if same else " (answers differ!)"
             goal(f"{question} x{factor} / x1{note}", found[str(factor)] / found["1"], 2.0)
-    load_scale(dataset, factors, rounds=max(3, rounds // 3))
+    load_scale(dataset, factors, rounds=max(3, rounds // 2 + 1))
 
 
 def load_scale(dataset: Dataset, factors: tuple[int, ...], rounds: int) -> None:
@@ -187,7 +202,8 @@ def load_scale(dataset: Dataset, factors: tuple[int, ...], rounds: int) -> None:
     The shipped files write many facts in one table (``subject = [...]``); the copies are written
     one table a fact, which costs more to parse. So the time of the shipped data is taken away and
     the rest divided by the number of copies: the cost of one copy, which stays the same at every
-    size if loading is linear. The goal compares it to the cost of one copy alone (x2).
+    size if loading is linear. The goal compares it to the cost of one copy alone (x2), in the
+    same round: the median of the rounds' ratios.
     """
     files: dict[int, list[Path]] = {}
     records: dict[int, int] = {}
@@ -196,19 +212,30 @@ def load_scale(dataset: Dataset, factors: tuple[int, ...], rounds: int) -> None:
             data = synthetic.scaled(dataset, factor)  # what read() gives back (the copies round-trip)
             files[factor] = synthetic.write_copies(data, dataset, Path(folder) / f"x{factor}") if factor > 1 else []
             records[factor] = len(data.facts) + len(data.entities)
-        cases = {str(factor): (lambda paths=paths: read(*paths)) for factor, paths in files.items()}
-        found = interleaved(cases, number=1, rounds=rounds)
-        # One copy alone is the difference of the two shortest reads, the noisiest figure here and
-        # the denominator of every ratio: those two get three times the rounds (a few seconds more).
-        small = interleaved({name: cases[name] for name in ("1", "2")}, number=1, rounds=3 * rounds)
-    one_copy = small["2"] - small["1"]
+        times: dict[int, list[float]] = {factor: [] for factor in files}
+        per_round: dict[int, list[float]] = {factor: [] for factor in files if factor > 2}
+        for round_ in range(rounds):
+            for factor in sorted(files, reverse=round_ % 2 == 1):
+                # One copy alone is the difference of the two shortest reads, the noisiest figure
+                # here and the denominator of every ratio: each round reads those five times.
+                found = []
+                for _ in range(5 if factor <= 2 else 1):
+                    start = time.perf_counter()
+                    read(*files[factor])
+                    found.append(time.perf_counter() - start)
+                times[factor].append(statistics.median(found))
+            # The machine's speed drifts over a round of a minute or so less than between rounds:
+            # each round's sizes are compared with that round's copy alone.
+            one_copy = times[2][-1] - times[1][-1]
+            for factor, ratios in per_round.items():
+                ratios.append((times[factor][-1] - times[1][-1]) / (factor - 1) / one_copy)
+    shipped, two = statistics.median(times[1]), statistics.median(times[2])
     print(
-        f"  read() of the shipped TOML files: {small['1'] * 1e3:.0f} ms for {records[1]:,} records; "
-        f"one copy more as overlay files: {one_copy * 1e3:.0f} ms"
+        f"  read() of the shipped TOML files: {shipped * 1e3:.0f} ms for {records[1]:,} records; "
+        f"one copy more as overlay files: {(two - shipped) * 1e3:.0f} ms"
     )
-    for factor in sorted(files)[2:]:
-        per_copy = (found[str(factor)] - found["1"]) / (factor - 1)
-        goal(f"load x{factor} ({records[factor]:,} records): time a copy / at x2", per_copy / one_copy, 1.25)
+    for factor, ratios in per_round.items():
+        goal(f"load x{factor} ({records[factor]:,} records): time a copy / at x2", statistics.median(ratios), 1.25)
 
 
 def memory(factors: tuple[int, ...]) -> None:
