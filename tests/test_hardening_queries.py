@@ -191,6 +191,34 @@ def test_indexed_search_ranks_as_the_full_comparison_did(tax: mht.Taxonomy, text
     assert [e.id for e in tax.search(text)] == _old_search(tax, text)
 
 
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_letter_runs_count_shared_letters_as_quick_ratio_does(first: str, second: str) -> None:
+    """The set intersection that pre-filters near spellings counts what difflib's quick_ratio counts."""
+    from collections import Counter
+
+    from mhtaxonomy.taxonomy import _common_letters, _letter_runs
+
+    runs = _letter_runs(first), _letter_runs(second)
+    if None in runs:
+        assert any(ord(letter) >= 0x1000 for letter in first + second)
+        return
+    assert len(set(runs[0]) & set(runs[1])) == _common_letters(Counter(first), Counter(second))
+
+
+@pytest.mark.parametrize("query", ["心理療法x", "心理療法について知る", "psychotherapy 心理"])
+def test_near_spellings_of_letters_the_runs_cannot_spell(tax: mht.Taxonomy, query: str) -> None:
+    """Labels or queries past U+0FFF fall back to counting letters: the same matches as difflib."""
+    import difflib
+
+    from mhtaxonomy.taxonomy import _Finder
+
+    labels = {"心理療法": ("psychotherapy",), "心理療法について": ("psychotherapy",), "psychotherapy": ("psychotherapy",)}
+    finder = _Finder(labels, {"psychotherapy": tax.get("psychotherapy")})
+    found = dict(finder.near(query, 0.75))
+    expected = {key for key in labels if difflib.SequenceMatcher(None, query, key).ratio() >= 0.75}
+    assert set(found) == expected and expected
+
+
 @pytest.mark.parametrize("context", [{}, {"jurisdiction": "NM", "payer": "medicare", "on": "2025-06-01"}, {"on": "2019-01-01"}])
 def test_requires_diagnosis_agrees_with_what_requires_diagnosis(tax: mht.Taxonomy, context: dict[str, str]) -> None:
     view = tax.where(**context)  # type: ignore[arg-type]

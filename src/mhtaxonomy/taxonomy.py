@@ -152,6 +152,25 @@ def _common_letters(wanted: Mapping[str, int], have: Mapping[str, int]) -> int:
     return sum(min(count, wanted[letter]) for letter, count in have.items() if letter in wanted)
 
 
+def _letter_runs(text: str) -> str | None:
+    """``text``'s letters as distinct characters: the n-th ``e`` becomes its own character.
+
+    So two texts share ``len(set(_letter_runs(a)) & set(_letter_runs(b)))`` letters (counted
+    as difflib's quick_ratio counts them), found by a set intersection in C. None for a text
+    this cannot spell (a character past U+0FFF, or one letter more than 271 times).
+    """
+    seen: dict[str, int] = {}
+    runs = []
+    for letter in text:
+        number = seen.get(letter, 0)
+        seen[letter] = number + 1
+        point = ord(letter) + number * 0x1000
+        if ord(letter) >= 0x1000 or point > 0x10FFFF:
+            return None
+        runs.append(chr(point))
+    return "".join(runs)
+
+
 def _trigrams(text: str) -> set[str]:
     return {text[i : i + 3] for i in range(len(text) - 2)}
 
@@ -168,7 +187,8 @@ class _Finder:
         self.keys = sorted(labels)
         self.ids = [tuple(labels[key]) for key in self.keys]
         self.key_grams = self._grams(self.keys)
-        self.letter_counts = [Counter(key) for key in self.keys]
+        self.lengths = [len(key) for key in self.keys]
+        self.letters = [_letter_runs(key) for key in self.keys]
         self.by_length: dict[int, list[int]] = defaultdict(list)
         for position, key in enumerate(self.keys):
             self.by_length[len(key)].append(position)
@@ -198,10 +218,10 @@ class _Finder:
         label of a length that could reach ``cutoff``; a longer one with the labels
         that share at least a fifth of its three-letter runs.
         """
+        # ratio <= 2 * min(len) / (sum of lengths): other lengths cannot reach the cutoff.
+        shortest = int(len(query) * cutoff / (2 - cutoff))
+        longest = int(len(query) * (2 - cutoff) / cutoff) + 1
         if len(query) < SHORT_QUERY:
-            # ratio <= 2 * min(len) / (sum of lengths): other lengths cannot reach the cutoff.
-            shortest = int(len(query) * cutoff / (2 - cutoff))
-            longest = int(len(query) * (2 - cutoff) / cutoff) + 1
             candidates: Iterable[int] = (
                 i for length in range(shortest, longest + 1) for i in self.by_length.get(length, ())
             )
@@ -213,19 +233,31 @@ class _Finder:
             # A near spelling keeps most runs of its word; a label sharing under a fifth of them
             # is not compared (measured: no ranking of typed-wrong labels changes).
             least = max(1, len(grams) // 5)
-            candidates = [position for position, count in shared.items() if count >= least]
+            lengths = self.lengths
+            candidates = [
+                position
+                for position, count in shared.items()
+                if count >= least and shortest <= lengths[position] <= longest
+            ]
         import difflib  # here: most sessions never search, and a cold start skips it
 
         matcher = difflib.SequenceMatcher(None, query)
+        runs = _letter_runs(query)
+        wanted = set(runs) if runs is not None else None
         letters = Counter(query)
-        counts = self.letter_counts
         for position in candidates:
             key = self.keys[position]
             enough = cutoff * (len(key) + len(query)) / 2  # the shared letters a ratio of cutoff needs
             if min(len(key), len(query)) < enough:
                 continue  # difflib's real_quick_ratio
-            if _common_letters(letters, counts[position]) < enough:
-                continue  # difflib's quick_ratio, from the label's letters counted once
+            # difflib's quick_ratio: the letters both have, by set intersection where it can
+            key_runs = self.letters[position]
+            if wanted is not None and key_runs is not None:
+                common = len(wanted.intersection(key_runs))
+            else:
+                common = _common_letters(letters, Counter(key))
+            if common < enough:
+                continue
             matcher.set_seq2(key)
             ratio = matcher.ratio()
             if ratio >= cutoff:
