@@ -205,6 +205,23 @@ def test_letter_runs_count_shared_letters_as_quick_ratio_does(first: str, second
     assert len(set(runs[0]) & set(runs[1])) == _common_letters(Counter(first), Counter(second))
 
 
+@given(st.text(alphabet="abcde ", max_size=30), st.text(alphabet="abcde ", max_size=30))
+def test_common_run_is_the_longest_common_subsequence_and_bounds_difflib(first: str, second: str) -> None:
+    """The order check before difflib: exactly the LCS, never below difflib's matched letters."""
+    import difflib
+
+    from mhtaxonomy.taxonomy import _common_run, _positions
+
+    table = [[0] * (len(second) + 1) for _ in range(len(first) + 1)]
+    for i, a in enumerate(first):
+        for j, b in enumerate(second):
+            table[i + 1][j + 1] = table[i][j] + 1 if a == b else max(table[i][j + 1], table[i + 1][j])
+    found = _common_run(_positions(first), len(first), second)
+    assert found == table[-1][-1]
+    matched = sum(block.size for block in difflib.SequenceMatcher(None, first, second).get_matching_blocks())
+    assert matched <= found
+
+
 @pytest.mark.parametrize("query", ["心理療法x", "心理療法について知る", "psychotherapy 心理"])
 def test_near_spellings_of_letters_the_runs_cannot_spell(tax: mht.Taxonomy, query: str) -> None:
     """Labels or queries past U+0FFF fall back to counting letters: the same matches as difflib."""

@@ -171,6 +171,29 @@ def _letter_runs(text: str) -> str | None:
     return "".join(runs)
 
 
+def _positions(text: str) -> dict[str, int]:
+    """Each letter of ``text`` and the bits of the places it stands in: what :func:`_common_run` reads."""
+    masks: dict[str, int] = {}
+    for place, letter in enumerate(text):
+        masks[letter] = masks.get(letter, 0) | 1 << place
+    return masks
+
+
+def _common_run(masks: Mapping[str, int], length: int, other: str) -> int:
+    """The length of the longest common subsequence of ``other`` and the text of ``masks``.
+
+    The bit-parallel method of Allison and Dix (1986): one pass over ``other``, a few integer
+    operations a letter. difflib's matching blocks are a common subsequence, so their size
+    (the numerator of its ratio) is never more than this: a ratio check can stop here.
+    """
+    full = (1 << length) - 1
+    row = full
+    for letter in other:
+        matched = row & masks.get(letter, 0)
+        row = ((row + matched) | (row - matched)) & full
+    return length - row.bit_count()
+
+
 def _trigrams(text: str) -> set[str]:
     return {text[i : i + 3] for i in range(len(text) - 2)}
 
@@ -184,14 +207,16 @@ class _Finder:
     """
 
     def __init__(self, labels: Mapping[str, Sequence[str]], entities: Mapping[str, Entity]) -> None:
-        self.keys = sorted(labels)
-        self.ids = [tuple(labels[key]) for key in self.keys]
-        self.key_grams = self._grams(self.keys)
-        self.lengths = [len(key) for key in self.keys]
-        self.letters = [_letter_runs(key) for key in self.keys]
-        self.by_length: dict[int, list[int]] = defaultdict(list)
-        for position, key in enumerate(self.keys):
-            self.by_length[len(key)].append(position)
+        ids = {key: tuple(found) for key, found in labels.items()}
+        self.keys = sorted(labels)  # for "starts with"
+        self.ids = [ids[key] for key in self.keys]
+        # Everything else numbers the labels shortest first, so the labels of the lengths a near
+        # spelling can have are one stretch of numbers, in each run's list too.
+        self.sized = sorted(self.keys, key=len)
+        self.sized_ids = [ids[key] for key in self.sized]
+        self.sizes = [len(key) for key in self.sized]
+        self.key_grams = self._grams(self.sized)
+        self.letters = [_letter_runs(key) for key in self.sized]
         self.entity_ids = list(entities)
         self.descriptions = [normalize(entity.description) for entity in entities.values()]
         self.description_grams = self._grams(self.descriptions)
@@ -221,43 +246,40 @@ class _Finder:
         # ratio <= 2 * min(len) / (sum of lengths): other lengths cannot reach the cutoff.
         shortest = int(len(query) * cutoff / (2 - cutoff))
         longest = int(len(query) * (2 - cutoff) / cutoff) + 1
+        low, high = bisect.bisect_left(self.sizes, shortest), bisect.bisect_right(self.sizes, longest)
         if len(query) < SHORT_QUERY:
-            candidates: Iterable[int] = (
-                i for length in range(shortest, longest + 1) for i in self.by_length.get(length, ())
-            )
+            candidates: Iterable[int] = range(low, high)
         else:
             grams = _trigrams(query)
             shared: Counter[int] = Counter()
             for gram in grams:
-                shared.update(self.key_grams.get(gram, ()))
+                found = self.key_grams.get(gram)
+                if found:
+                    shared.update(found[bisect.bisect_left(found, low) : bisect.bisect_left(found, high)])
             # A near spelling keeps most runs of its word; a label sharing under a fifth of them
             # is not compared (measured: no ranking of typed-wrong labels changes).
             least = max(1, len(grams) // 5)
-            lengths = self.lengths
-            candidates = [
-                position
-                for position, count in shared.items()
-                if count >= least and shortest <= lengths[position] <= longest
-            ]
+            candidates = [number for number, count in shared.items() if count >= least]
         import difflib  # here: most sessions never search, and a cold start skips it
 
         matcher = difflib.SequenceMatcher(None, query)
         runs = _letter_runs(query)
         wanted = set(runs) if runs is not None else None
         letters = Counter(query)
-        for position in candidates:
-            key = self.keys[position]
+        masks = _positions(query)
+        for number in candidates:
+            key = self.sized[number]
             enough = cutoff * (len(key) + len(query)) / 2  # the shared letters a ratio of cutoff needs
             if min(len(key), len(query)) < enough:
                 continue  # difflib's real_quick_ratio
             # difflib's quick_ratio: the letters both have, by set intersection where it can
-            key_runs = self.letters[position]
+            key_runs = self.letters[number]
             if wanted is not None and key_runs is not None:
                 common = len(wanted.intersection(key_runs))
             else:
                 common = _common_letters(letters, Counter(key))
-            if common < enough:
-                continue
+            if common < enough or _common_run(masks, len(query), key) < enough:
+                continue  # too few letters in common, or too few in the same order
             matcher.set_seq2(key)
             ratio = matcher.ratio()
             if ratio >= cutoff:
@@ -278,8 +300,8 @@ class _Finder:
             if not key.startswith(query):
                 break
             give(self.ids[position], 4.0 if key == query else 3.0)
-        for position in self._containing(query, self.keys, self.key_grams):
-            give(self.ids[position], 2.0)
+        for number in self._containing(query, self.sized, self.key_grams):
+            give(self.sized_ids[number], 2.0)
         for position in self._containing(query, self.descriptions, self.description_grams):
             give((self.entity_ids[position],), 1.0)
         for key, ratio in self.near(query, 0.75):
