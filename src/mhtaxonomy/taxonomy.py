@@ -157,7 +157,7 @@ def _letter_runs(text: str) -> str | None:
 
     So two texts share ``len(set(_letter_runs(a)) & set(_letter_runs(b)))`` letters (counted
     as difflib's quick_ratio counts them), found by a set intersection in C. None for a text
-    this cannot spell (a character past U+0FFF, or one letter more than 271 times).
+    this cannot spell (a character past U+0FFF, or one letter more than 272 times).
     """
     seen: dict[str, int] = {}
     runs = []
