@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import functools
 import importlib
 import json
 import math
@@ -212,23 +213,22 @@ def load_scale(dataset: Dataset, factors: tuple[int, ...], rounds: int) -> None:
             data = synthetic.scaled(dataset, factor)  # what read() gives back (the copies round-trip)
             files[factor] = synthetic.write_copies(data, dataset, Path(folder) / f"x{factor}") if factor > 1 else []
             records[factor] = len(data.facts) + len(data.entities)
-        times: dict[int, list[float]] = {factor: [] for factor in files}
-        per_round: dict[int, list[float]] = {factor: [] for factor in files if factor > 2}
-        for round_ in range(rounds):
-            for factor in sorted(files, reverse=round_ % 2 == 1):
-                # One copy alone is the difference of the two shortest reads, the noisiest figure
-                # here and the denominator of every ratio: each round reads those five times.
-                found = []
-                for _ in range(5 if factor <= 2 else 1):
-                    start = time.perf_counter()
-                    read(*files[factor])
-                    found.append(time.perf_counter() - start)
-                times[factor].append(statistics.median(found))
-            # The machine's speed drifts over a round of a minute or so less than between rounds:
-            # each round's sizes are compared with that round's copy alone.
-            one_copy = times[2][-1] - times[1][-1]
-            for factor, ratios in per_round.items():
-                ratios.append((times[factor][-1] - times[1][-1]) / (factor - 1) / one_copy)
+        # One copy alone is the difference of the two shortest reads, the noisiest figure here and
+        # the denominator of every ratio: each round reads those five times.
+        repeat = {factor: 5 if factor <= 2 else 1 for factor in files}
+        cases = {str(factor): functools.partial(_read_times, paths, repeat[factor]) for factor, paths in files.items()}
+        found = rounds_of(cases, number=1, rounds=rounds)
+    times = {factor: [seconds / repeat[factor] for seconds in found[str(factor)]] for factor in files}
+    # The machine's speed drifts over a round of a minute or so less than between rounds: each
+    # round's sizes are compared with that round's copy alone.
+    per_round = {
+        factor: [
+            (at_size - shipped) / (factor - 1) / (two - shipped)
+            for at_size, shipped, two in zip(times[factor], times[1], times[2], strict=True)
+        ]
+        for factor in files
+        if factor > 2
+    }
     shipped, two = statistics.median(times[1]), statistics.median(times[2])
     print(
         f"  read() of the shipped TOML files: {shipped * 1e3:.0f} ms for {records[1]:,} records; "
@@ -236,6 +236,11 @@ def load_scale(dataset: Dataset, factors: tuple[int, ...], rounds: int) -> None:
     )
     for factor, ratios in per_round.items():
         goal(f"load x{factor} ({records[factor]:,} records): time a copy / at x2", statistics.median(ratios), 1.25)
+
+
+def _read_times(paths: list[Path], times: int) -> None:
+    for _ in range(times):
+        read(*paths)  # each result let go before the next read
 
 
 def memory(factors: tuple[int, ...]) -> None:
